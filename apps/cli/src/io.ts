@@ -1,0 +1,11 @@
+export interface Io {
+  readonly cwd: string;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const processIo: Io = {
+  cwd: process.cwd(),
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};

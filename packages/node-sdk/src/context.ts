@@ -1,0 +1,126 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { Message } from './message.ts';
+import type { SerializedError } from './errors.ts';
+import type { ConnectionSpec, NodeSpec } from './spec.ts';
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Runs user code (expressions, mapping code) in the sandbox. Nodes never evaluate code in the
+ * host: this is the only way in.
+ */
+export interface CodeRunner {
+  /** Evaluates an expression against `{ msg, params }` and returns its JSON value. */
+  evaluate(expression: string, scope: unknown): Promise<unknown>;
+  /** Runs a function body with `msg`, `params` and `helpers` in scope; returns what it returns. */
+  run(source: string, scope: unknown): Promise<unknown>;
+}
+
+/** Small durable key-value state of one node in one flow (dedupe windows, watermarks). */
+export interface NodeState {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** What a node's `run` sees. It sees nothing of the engine beyond this. */
+export interface RunContext<C = unknown, I = unknown, K = unknown> {
+  readonly config: C;
+  readonly message: Message<I>;
+  /** The bound connection with secrets resolved, or undefined when the node has none. */
+  readonly connection: K;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly signal: AbortSignal;
+  /** 1-based. */
+  readonly attempt: number;
+  /** Stable across attempts and replays of this step: send it as `Idempotency-Key`. */
+  readonly idempotencyKey: string;
+  readonly run: { readonly id: string; readonly flowId: string; readonly flowVersion: string; readonly plant?: string };
+  readonly node: { readonly id: string; readonly type: string };
+  readonly log: Logger;
+  readonly code: CodeRunner;
+  readonly state: NodeState;
+  now(): Date;
+}
+
+export interface PortOutput {
+  readonly port: string;
+  readonly messages: readonly Message[];
+}
+
+/** What `run` returns. Errors are thrown as FlowErrors, not returned. */
+export type NodeResult =
+  | { readonly kind: 'emit'; readonly outputs: readonly PortOutput[] }
+  | { readonly kind: 'drop'; readonly reason: string };
+
+/** One message out of one port. */
+export function emit(port: string, payload: unknown, headers: Readonly<Record<string, string>> = {}): NodeResult {
+  return { kind: 'emit', outputs: [{ port, messages: [{ payload, headers }] }] };
+}
+
+export function drop(reason: string): NodeResult {
+  return { kind: 'drop', reason };
+}
+
+export interface NodeDefinition<C extends TSchema = TSchema, I extends TSchema = TSchema, K = unknown> extends NodeSpec<
+  C,
+  I
+> {
+  run(ctx: RunContext<Static<C>, Static<I>, K>): Promise<NodeResult>;
+}
+
+/** A node type: its spec plus one `run` function. Lives in `flow-nodes/<type>/run.ts`. */
+export function defineNode<C extends TSchema, I extends TSchema, K = unknown>(
+  def: NodeDefinition<C, I, K>,
+): NodeDefinition<C, I, K> {
+  return def;
+}
+
+/** What a trigger hands the engine for each event it receives. */
+export interface TriggerEvent {
+  readonly message: Message;
+  /** A key the source gives the event (MQTT message id, webhook delivery id), if any. */
+  readonly sourceKey?: string;
+}
+
+export interface TriggerContext<C = unknown, K = unknown> {
+  readonly config: C;
+  readonly connection: K;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  readonly state: NodeState;
+  /**
+   * Hands an event to the engine. Resolves once the event is durable, with the run id (or the
+   * id of the existing run when the idempotency key repeats). Acknowledge the source only then.
+   */
+  accept(event: TriggerEvent): Promise<{ readonly runId: string; readonly duplicate: boolean }>;
+  /** Rejects an event that cannot start a run, with the reason; nothing is written. */
+  reject(event: TriggerEvent, error: SerializedError): Promise<void>;
+}
+
+export interface TriggerDefinition<C extends TSchema = TSchema, K = unknown> extends NodeSpec<C, TSchema> {
+  /** Starts listening. The returned function stops; it resolves when nothing is in flight. */
+  start(ctx: TriggerContext<Static<C>, K>): Promise<() => Promise<void>>;
+}
+
+export function defineTrigger<C extends TSchema, K = unknown>(def: TriggerDefinition<C, K>): TriggerDefinition<C, K> {
+  if (def.category !== 'trigger') throw new Error(`trigger "${def.type}" must have category "trigger"`);
+  return def;
+}
+
+export type ConnectionTestResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+export interface ConnectionDefinition<S extends TObject = TObject> extends ConnectionSpec<S> {
+  /** Checks the binding against the real endpoint, for the designer's "Test connection". */
+  test(binding: Static<S>, ctx: { readonly signal: AbortSignal }): Promise<ConnectionTestResult>;
+}
+
+export function defineConnection<S extends TObject>(def: ConnectionDefinition<S>): ConnectionDefinition<S> {
+  return def;
+}

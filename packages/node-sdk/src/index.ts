@@ -1,0 +1,39 @@
+export {
+  FlowError,
+  ValidationError,
+  ConfigError,
+  AuthError,
+  TransientError,
+  RemoteError,
+  DataError,
+  SandboxError,
+  CancelledError,
+  InternalError,
+  ERROR_CATEGORIES,
+  isFlowError,
+  isSerializedError,
+  toFlowError,
+  fromJSON,
+} from './errors.ts';
+export type { ErrorCategory, SandboxReason, SerializedError, FlowErrorOptions } from './errors.ts';
+export { message } from './message.ts';
+export type { Message } from './message.ts';
+export { nodeSpec, connectionSpec } from './spec.ts';
+export type { NodeSpec, ConnectionSpec, PortSpec } from './spec.ts';
+export { defineNode, defineTrigger, defineConnection, emit, drop } from './context.ts';
+export type {
+  RunContext,
+  NodeResult,
+  PortOutput,
+  NodeDefinition,
+  TriggerDefinition,
+  TriggerContext,
+  TriggerEvent,
+  ConnectionDefinition,
+  ConnectionTestResult,
+  CodeRunner,
+  NodeState,
+  Logger,
+} from './context.ts';
+export { buildCatalog, catalogEntry, connectionEntry, secretPointers, serializeCatalog } from './catalog.ts';
+export { SecretRef } from '@millrace/flow-model';

@@ -1,5 +1,5 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
-import type { Message } from './message.ts';
+import type { Headers, InputMessage, OutMessage } from './message.ts';
 import type { SerializedError } from './errors.ts';
 import type { ConnectionSpec, NodeSpec } from './spec.ts';
 
@@ -11,14 +11,15 @@ export interface Logger {
 }
 
 /**
- * Runs user code (expressions, mapping code) in the sandbox. Nodes never evaluate code in the
- * host: this is the only way in.
+ * Runs user code in the sandbox, with the step's `msg` and `params` in scope. Nodes never
+ * evaluate code in the host: this is the only way in. Results come back as JSON text.
+ * Failures reject with a SandboxError (timeout, memory, threw).
  */
 export interface CodeRunner {
-  /** Evaluates an expression against `{ msg, params }` and returns its JSON value. */
-  evaluate(expression: string, scope: unknown): Promise<unknown>;
-  /** Runs a function body with `msg`, `params` and `helpers` in scope; returns what it returns. */
-  run(source: string, scope: unknown): Promise<unknown>;
+  /** Runs a function body (`return …`); resolves to the JSON text of what it returns. */
+  run(source: string): Promise<string>;
+  /** Evaluates expressions; resolves to the JSON text of the array of their values. */
+  evaluate(expressions: readonly string[]): Promise<string>;
 }
 
 /** Small durable key-value state of one node in one flow (dedupe windows, watermarks). */
@@ -28,11 +29,19 @@ export interface NodeState {
   delete(key: string): Promise<void>;
 }
 
+/** An answer for the caller of a sync webhook. */
+export interface Reply {
+  readonly status: number;
+  readonly headers?: Headers;
+  /** JSON text, or undefined for no body. */
+  readonly bodyText?: string;
+}
+
 /** What a node's `run` sees. It sees nothing of the engine beyond this. */
 export interface RunContext<C = unknown, I = unknown, K = unknown> {
   readonly config: C;
-  readonly message: Message<I>;
-  /** The bound connection with secrets resolved, or undefined when the node has none. */
+  readonly message: InputMessage<I>;
+  /** The open client of the bound connection, or undefined when the node has none. */
   readonly connection: K;
   readonly params: Readonly<Record<string, unknown>>;
   readonly signal: AbortSignal;
@@ -45,22 +54,31 @@ export interface RunContext<C = unknown, I = unknown, K = unknown> {
   readonly log: Logger;
   readonly code: CodeRunner;
   readonly state: NodeState;
+  /** Answers a waiting sync-webhook caller; false when nobody waits (async trigger, replay). */
+  reply(reply: Reply): boolean;
   now(): Date;
 }
 
 export interface PortOutput {
   readonly port: string;
-  readonly messages: readonly Message[];
+  readonly messages: readonly OutMessage[];
 }
 
 /** What `run` returns. Errors are thrown as FlowErrors, not returned. */
 export type NodeResult =
   | { readonly kind: 'emit'; readonly outputs: readonly PortOutput[] }
-  | { readonly kind: 'drop'; readonly reason: string };
+  | { readonly kind: 'drop'; readonly reason: string }
+  /** Parks the run in the dead-letter inbox (the `dead-letter` node). */
+  | { readonly kind: 'park'; readonly reason: string; readonly code?: string; readonly details?: unknown };
 
 /** One message out of one port. */
-export function emit(port: string, payload: unknown, headers: Readonly<Record<string, string>> = {}): NodeResult {
-  return { kind: 'emit', outputs: [{ port, messages: [{ payload, headers }] }] };
+export function emit(port: string, payload: unknown, headers?: Headers): NodeResult {
+  return { kind: 'emit', outputs: [{ port, messages: [headers ? { payload, headers } : { payload }] }] };
+}
+
+/** One message out of one port, from JSON text the node already has. */
+export function emitText(port: string, payloadText: string, headers?: Headers): NodeResult {
+  return { kind: 'emit', outputs: [{ port, messages: [headers ? { payloadText, headers } : { payloadText }] }] };
 }
 
 export function drop(reason: string): NodeResult {
@@ -83,7 +101,8 @@ export function defineNode<C extends TSchema, I extends TSchema, K = unknown>(
 
 /** What a trigger hands the engine for each event it receives. */
 export interface TriggerEvent {
-  readonly message: Message;
+  readonly payloadText: string;
+  readonly headers?: Headers;
   /** A key the source gives the event (MQTT message id, webhook delivery id), if any. */
   readonly sourceKey?: string;
 }
@@ -116,11 +135,33 @@ export function defineTrigger<C extends TSchema, K = unknown>(def: TriggerDefini
 
 export type ConnectionTestResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-export interface ConnectionDefinition<S extends TObject = TObject> extends ConnectionSpec<S> {
-  /** Checks the binding against the real endpoint, for the designer's "Test connection". */
-  test(binding: Static<S>, ctx: { readonly signal: AbortSignal }): Promise<ConnectionTestResult>;
+/** A binding with every `{ "secret": "NAME" }` replaced by the secret's value. */
+export type Resolved<T> = T extends { secret: string }
+  ? string
+  : T extends readonly (infer U)[]
+    ? Resolved<U>[]
+    : T extends object
+      ? { [K in keyof T]: Resolved<T[K]> }
+      : T;
+
+export interface ConnectionContext {
+  readonly log: Logger;
+  readonly signal?: AbortSignal;
 }
 
-export function defineConnection<S extends TObject>(def: ConnectionDefinition<S>): ConnectionDefinition<S> {
+/**
+ * A connection type with its run-time side: `open` turns a plant's binding (secrets resolved)
+ * into a long-lived client (pools, token caches) that nodes get as `ctx.connection`.
+ */
+export interface ConnectionDefinition<S extends TObject = TObject, Client = unknown> extends ConnectionSpec<S> {
+  open(binding: Resolved<Static<S>>, ctx: ConnectionContext): Client | Promise<Client>;
+  close?(client: Client): Promise<void>;
+  /** Checks the binding against the real endpoint, for the designer's "Test connection". */
+  test(binding: Resolved<Static<S>>, ctx: ConnectionContext): Promise<ConnectionTestResult>;
+}
+
+export function defineConnection<S extends TObject, Client>(
+  def: ConnectionDefinition<S, Client>,
+): ConnectionDefinition<S, Client> {
   return def;
 }

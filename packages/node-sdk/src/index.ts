@@ -16,11 +16,11 @@ export {
   fromJSON,
 } from './errors.ts';
 export type { ErrorCategory, SandboxReason, SerializedError, FlowErrorOptions } from './errors.ts';
-export { message } from './message.ts';
-export type { Message } from './message.ts';
+export { message, inputMessage, payloadTextOf } from './message.ts';
+export type { Message, InputMessage, OutMessage, Headers } from './message.ts';
 export { nodeSpec, connectionSpec } from './spec.ts';
 export type { NodeSpec, ConnectionSpec, PortSpec } from './spec.ts';
-export { defineNode, defineTrigger, defineConnection, emit, drop } from './context.ts';
+export { defineNode, defineTrigger, defineConnection, emit, emitText, drop } from './context.ts';
 export type {
   RunContext,
   NodeResult,
@@ -34,6 +34,9 @@ export type {
   CodeRunner,
   NodeState,
   Logger,
+  Reply,
+  Resolved,
+  ConnectionContext,
 } from './context.ts';
 export { buildCatalog, catalogEntry, connectionEntry, secretPointers, serializeCatalog } from './catalog.ts';
 export { SecretRef } from '@millrace/flow-model';

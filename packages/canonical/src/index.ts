@@ -84,4 +84,5 @@ export {
 } from './registry.ts';
 export type { CanonicalSchemaEntry, CanonicalSchemaKind } from './registry.ts';
 export { validateCanonical } from './validate.ts';
+export { checkSchemaChoice } from './schema-choice.ts';
 export { generatedFiles } from './generated.ts';

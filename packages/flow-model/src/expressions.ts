@@ -10,7 +10,8 @@ const ECMA = 2023 as const;
 /** Returns a plain-words syntax error of a JavaScript expression, or undefined when it parses. */
 export function expressionSyntaxError(source: string): string | undefined {
   try {
-    const node = parseExpressionAt(source, 0, { ecmaVersion: ECMA });
+    // preserveParens: without it a parenthesized expression ends before its closing paren.
+    const node = parseExpressionAt(source, 0, { ecmaVersion: ECMA, preserveParens: true });
     const rest = source.slice(node.end).trim();
     if (rest !== '') return `is not one JavaScript expression: unexpected "${rest.slice(0, 20)}" after it`;
     return undefined;

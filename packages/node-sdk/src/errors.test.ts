@@ -113,3 +113,13 @@ describe('error taxonomy', () => {
     expect(toFlowError(json)).toBeInstanceOf(AuthError);
   });
 });
+
+describe('error causes', () => {
+  it('serializes a plain Error cause without recursing', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const json = new TransientError('HTTP_TRANSIENT', 'the request failed', { cause: reset }).toJSON();
+    expect(json.cause).toMatchObject({ category: 'internal', code: 'ECONNRESET', message: 'socket hang up' });
+    expect(fromJSON(JSON.parse(JSON.stringify(json))).cause).toBeInstanceOf(InternalError);
+    expect(toFlowError(reset).toJSON().cause).toMatchObject({ code: 'ECONNRESET' });
+  });
+});

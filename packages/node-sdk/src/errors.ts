@@ -66,7 +66,7 @@ export abstract class FlowError extends Error {
   }
 
   toJSON(): SerializedError {
-    const cause = this.cause === undefined ? undefined : toFlowError(this.cause).toJSON();
+    const cause = this.cause === undefined ? undefined : serializeCause(this.cause);
     return {
       name: this.name,
       category: this.category,
@@ -82,6 +82,23 @@ export abstract class FlowError extends Error {
   protected extraJSON(): Partial<SerializedError> {
     return {};
   }
+}
+
+/**
+ * A cause as JSON. A FlowError cause serializes itself; anything else becomes a flat internal
+ * error (message and errno), never wrapped again — wrapping would recurse without end.
+ */
+function serializeCause(cause: unknown): SerializedError {
+  if (isFlowError(cause)) return cause.toJSON();
+  const e = cause as { name?: unknown; message?: unknown; code?: unknown };
+  return {
+    name: 'InternalError',
+    category: 'internal',
+    code: typeof e?.code === 'string' ? e.code : 'CAUSE',
+    message: typeof e?.message === 'string' ? e.message : String(cause),
+    retryable: false,
+    details: typeof e?.name === 'string' ? { name: e.name } : {},
+  };
 }
 
 // The name follows the category, so an error rebuilt from JSON prints exactly like the original.

@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { toProblems, type ProblemOptions } from './ajv-problems.ts';
-import type { Problem } from './problem.ts';
+import { sortProblems, type Problem } from './problem.ts';
 
 export type { ErrorObject, ValidateFunction };
 export type Ajv = InstanceType<typeof Ajv2020>;
@@ -34,7 +34,7 @@ export function createAjv(options: CreateAjvOptions = {}): Ajv {
   return ajv;
 }
 
-/** Validates and returns problems in plain words, pointers prefixed with `basePointer`. */
+/** Validates and returns problems in plain words, ordered by place, pointers prefixed with `basePointer`. */
 export function check(
   validate: ValidateFunction,
   value: unknown,
@@ -42,5 +42,5 @@ export function check(
   options: ProblemOptions = {},
 ): Problem[] {
   if (validate(value)) return [];
-  return toProblems(validate.errors ?? [], value, basePointer, options);
+  return sortProblems(toProblems(validate.errors ?? [], value, basePointer, options));
 }

@@ -1,0 +1,77 @@
+import { Ingress, LoadError, readFlows, readProfile, startRuntime } from '@millrace/runtime';
+import { parseArgs, UsageError } from './args.ts';
+import type { Io } from './io.ts';
+
+export const SERVE_USAGE =
+  'millrace serve --headless --flows <dir|pack|flow.json> --profile <p.json> [--port N] [--host H] [--data DIR]';
+
+/**
+ * `millrace serve --headless`: serves the flows' webhook triggers with no designer, until
+ * SIGTERM or SIGINT, then stops taking requests, lets running steps finish and exits 0.
+ */
+export async function serveCommand(
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const args = parseArgs(argv, { values: ['flows', 'profile', 'port', 'host', 'data', 'drain'], flags: ['headless'] });
+  if (!args.options.headless)
+    throw new UsageError('only --headless is available: the server with the designer is not built yet');
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}": ${SERVE_USAGE}`);
+  const flowsPath = args.options.flows as string | undefined;
+  const profilePath = args.options.profile as string | undefined;
+  if (!flowsPath || !profilePath) throw new UsageError(`--flows and --profile are required: ${SERVE_USAGE}`);
+  const port = Number(args.options.port ?? env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, not ${String(args.options.port ?? env.PORT)}`);
+  const dataDir = (args.options.data as string | undefined) ?? env.MILLRACE_DATA ?? './data';
+  const sync = env.MILLRACE_SQLITE_SYNC;
+  if (sync !== undefined && sync !== 'normal' && sync !== 'full')
+    throw new UsageError('MILLRACE_SQLITE_SYNC must be "normal" or "full"');
+
+  let profile, flows;
+  try {
+    profile = readProfile(profilePath);
+    flows = readFlows(flowsPath, profile, profilePath);
+  } catch (e) {
+    if (e instanceof LoadError) {
+      for (const line of e.message.split('\n')) io.err(line);
+      return 2;
+    }
+    throw e;
+  }
+  const runtime = await startRuntime({
+    dataDir,
+    flows,
+    profile,
+    ...(sync ? { synchronous: sync } : {}),
+    ...(env.MILLRACE_LEASE_MS ? { engine: { leaseMs: Number(env.MILLRACE_LEASE_MS) } } : {}),
+  });
+  const ingress = new Ingress({
+    engine: runtime.engine,
+    routes: () => runtime.routes,
+    port,
+    host: (args.options.host as string | undefined) ?? '127.0.0.1',
+  });
+  let bound: number;
+  try {
+    bound = await ingress.listen();
+  } catch (e) {
+    await runtime.close();
+    throw new UsageError(`cannot listen on port ${port}: ${(e as Error).message}`);
+  }
+  io.out(
+    `millrace: serving ${flows.length} flow(s) for plant ${profile.plant} at http://${(args.options.host as string | undefined) ?? '127.0.0.1'}:${bound} (data ${dataDir}); webhooks: ${[...runtime.routes.keys()].join(', ') || 'none'}`,
+  );
+  const drainMs = Number(args.options.drain ?? 10) * 1000;
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  io.out('millrace: stopping');
+  await ingress.close();
+  await runtime.close({ drainMs });
+  io.out('millrace: stopped');
+  return 0;
+}

@@ -1,0 +1,16 @@
+export { Engine } from './engine.ts';
+export type { EngineOptions, AcceptOptions, Accepted, ReplyOutcome } from './engine.ts';
+export { compilePlan, registryKey, isErrorRouted } from './plan.ts';
+export type { FlowPlan, PlanNode, PlanOptions, NodeRegistry, Successor } from './plan.ts';
+export { decideRetry, resolveRetryPolicy, DEFAULT_RETRY } from './retry.ts';
+export type { RetryDecision, ResolvedRetryPolicy } from './retry.ts';
+export { scopeText } from './context.ts';
+export type { SandboxPort } from './context.ts';
+export { IdGenerator, idAt, timeOfId } from './ids.ts';
+export { childKey, nodeOfKey, stepIdempotencyKey } from './keys.ts';
+export { TransitionStream } from './events.ts';
+export type { Transition, StepTransition, RunTransition, TransitionListener } from './events.ts';
+export { buildTrace } from './trace.ts';
+export type { RunTrace, TraceStep } from './trace.ts';
+export { TERMINAL_RUN_STATUSES } from './store.ts';
+export type * from './store.ts';

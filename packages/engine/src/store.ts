@@ -1,0 +1,238 @@
+/**
+ * The storage interface of the engine. The engine owns it; stores implement it (store-sqlite now,
+ * a PostgreSQL store later). Nothing here assumes SQLite: ids are numbers the engine generates,
+ * every method is async, each method is one atomic unit (a transaction or a savepoint), and
+ * work is claimed with a conditional update that a PostgreSQL store implements with
+ * `FOR UPDATE SKIP LOCKED`.
+ *
+ * Payloads are JSON text throughout: the store never parses them.
+ */
+
+export type RunStatus = 'held' | 'running' | 'succeeded' | 'dead_lettered' | 'discarded';
+export type StepStatus = 'held' | 'ready' | 'leased' | 'done' | 'parked';
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'dead_lettered', 'discarded'];
+
+/** A step to create: the engine decides its key, node and input. */
+export interface NewStep {
+  /**
+   * Identifies the step within its run: the path of node ids (and fan-out indexes) that led to
+   * it, so it is the same on every worker, after a crash and on replay. The step's idempotency
+   * key derives from it. Creating a step whose key exists resets that step (replay re-runs it).
+   */
+  readonly key: string;
+  readonly nodeId: string;
+  readonly parentKey: string | null;
+  readonly payloadText: string;
+  /** JSON text of the message headers, or null for none. */
+  readonly headersText: string | null;
+}
+
+/** A step a worker holds and will run. */
+export interface ClaimedStep extends NewStep {
+  readonly runId: number;
+  readonly flowId: string;
+  readonly flowVersion: string;
+  /** Attempts already made (0 for a fresh step). */
+  readonly attempts: number;
+  readonly availableAt: number;
+}
+
+export interface AcceptRequest {
+  readonly runId: number;
+  readonly flowId: string;
+  readonly flowVersion: string;
+  readonly plant: string | null;
+  readonly triggerNodeId: string;
+  readonly payloadText: string;
+  readonly headersText: string | null;
+  readonly idempotencyKey: string | null;
+  /** Runs with the same order key run one at a time, in order of acceptance. */
+  readonly orderKey: string | null;
+  /** JSON text of `{ name: value }`, or null. */
+  readonly businessKeysText: string | null;
+  readonly firstSteps: readonly NewStep[];
+  /** Lease the first steps to this worker (it will run them at once), or leave them ready for any worker. */
+  readonly leaseTo: string | null;
+  readonly now: number;
+}
+
+export type AcceptResult =
+  | { readonly kind: 'accepted'; readonly runId: number; readonly held: boolean }
+  /** The idempotency key was seen: the existing run answers, the duplicate is recorded as suppressed. */
+  | { readonly kind: 'duplicate'; readonly runId: number };
+
+export interface StepOutcome {
+  readonly runId: number;
+  readonly key: string;
+  readonly workerId: string;
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /**
+   * JSON text of what the step emitted, `{ "<port>": … }`: for a port with successors the
+   * number of messages (their payloads are stored once, as the next steps' inputs), for a port
+   * with none the payloads themselves. Null when nothing was emitted.
+   */
+  readonly outputText: string | null;
+  /** JSON text of the error when the step gave up and its error was routed. */
+  readonly errorText: string | null;
+  /** The steps this one enables, committed in the same transaction. */
+  readonly next: readonly NewStep[];
+  /** Lease the next steps to this worker, or leave them ready. */
+  readonly leaseNextTo: string | null;
+}
+
+export interface CompletionResult {
+  /** Set when the run has no pending step left and so ended with this status. */
+  readonly runEnded: RunStatus | null;
+  /** Steps of a run held behind this one (same order key), released and leased to the worker. */
+  readonly released: readonly ClaimedStep[];
+}
+
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** JSON text of the SerializedError. */
+  readonly errorText: string;
+}
+
+export interface RetryRequest {
+  readonly runId: number;
+  readonly key: string;
+  readonly workerId: string;
+  readonly failed: AttemptRecord;
+  /** When the next attempt may start; the step stays leased to the worker that failed it. */
+  readonly availableAt: number;
+}
+
+export interface ParkRequest {
+  readonly runId: number;
+  readonly key: string;
+  readonly workerId: string;
+  readonly dlqId: number;
+  /** Set when an attempt failed (retries exhausted, not retryable); null when a dead-letter node parked the run. */
+  readonly failed: AttemptRecord | null;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly reason: string;
+  readonly code: string;
+  /** The step that replay resumes at: the failed step itself, or the step that fed a dead-letter node. */
+  readonly resumeKey: string;
+  readonly now: number;
+}
+
+export interface DeadLetter {
+  readonly id: number;
+  readonly runId: number;
+  readonly flowId: string;
+  readonly flowVersion: string;
+  readonly nodeId: string;
+  readonly resumeNodeId: string;
+  readonly status: 'open' | 'replayed' | 'discarded';
+  readonly reason: string;
+  readonly code: string;
+  readonly payloadText: string;
+  readonly headersText: string | null;
+  readonly attempts: readonly AttemptRecord[];
+  readonly createdAt: number;
+  readonly resolvedAt: number | null;
+  readonly resolution: string | null;
+}
+
+export interface ReplayRequest {
+  readonly dlqId: number;
+  /** Replay on this version (the same or a newer published one). */
+  readonly flowVersion: string;
+  readonly reason: string;
+  readonly by: string;
+  readonly leaseTo: string | null;
+  readonly now: number;
+}
+
+export interface RunRecord {
+  readonly id: number;
+  readonly flowId: string;
+  readonly flowVersion: string;
+  readonly plant: string | null;
+  readonly status: RunStatus;
+  readonly triggerNodeId: string;
+  readonly payloadText: string;
+  readonly headersText: string | null;
+  readonly idempotencyKey: string | null;
+  readonly orderKey: string | null;
+  readonly businessKeysText: string | null;
+  readonly createdAt: number;
+  readonly endedAt: number | null;
+  readonly duplicates: number;
+  /** Steps not yet finished. */
+  readonly pending: number;
+  /** Steps parked in dead letters and not yet replayed or discarded. */
+  readonly parked: number;
+}
+
+export interface StepRecord {
+  readonly runId: number;
+  readonly key: string;
+  readonly nodeId: string;
+  readonly parentKey: string | null;
+  readonly status: StepStatus;
+  readonly attempts: number;
+  readonly payloadText: string;
+  readonly headersText: string | null;
+  readonly outputText: string | null;
+  readonly errorText: string | null;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly failedAttempts: readonly AttemptRecord[];
+}
+
+export interface RunFilter {
+  readonly flowId?: string;
+  readonly status?: RunStatus;
+  readonly limit?: number;
+}
+
+export interface PruneResult {
+  readonly runs: number;
+  readonly steps: number;
+}
+
+export interface Store {
+  /** Records a worker and its heartbeat; a worker whose heartbeat stops loses its leases. */
+  heartbeat(workerId: string, now: number): Promise<void>;
+  /** Hands the steps of workers silent for longer than `leaseMs` back as ready. Returns how many. */
+  recoverExpired(now: number, leaseMs: number): Promise<number>;
+  /** Removes this worker; its leased steps become ready for others (clean shutdown). */
+  retireWorker(workerId: string): Promise<void>;
+
+  acceptRun(req: AcceptRequest): Promise<AcceptResult>;
+  /** Leases up to `limit` ready steps whose time has come, oldest first. */
+  claimReady(workerId: string, now: number, limit: number): Promise<ClaimedStep[]>;
+  completeStep(outcome: StepOutcome): Promise<CompletionResult>;
+  scheduleRetry(req: RetryRequest): Promise<void>;
+  parkRun(req: ParkRequest): Promise<CompletionResult>;
+  replay(req: ReplayRequest): Promise<ClaimedStep>;
+  discard(dlqId: number, reason: string, by: string, now: number): Promise<void>;
+
+  getRun(runId: number): Promise<RunRecord | undefined>;
+  listRuns(filter: RunFilter): Promise<RunRecord[]>;
+  listSteps(runId: number): Promise<StepRecord[]>;
+  getDeadLetter(dlqId: number): Promise<DeadLetter | undefined>;
+  listDeadLetters(filter: { status?: DeadLetter['status']; flowId?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** How many steps are ready or due (the backlog waiting for a worker). */
+  backlog(now: number): Promise<number>;
+
+  /** Node state (dedupe windows, watermarks). */
+  stateGet(scope: string, key: string, now: number): Promise<string | undefined>;
+  statePut(scope: string, key: string, valueText: string, expiresAt: number | null): Promise<void>;
+  stateDelete(scope: string, key: string): Promise<void>;
+
+  /** Deletes ended runs (and their steps) created before `cutoffRunId`; keeps open dead letters. */
+  prune(cutoffRunId: number): Promise<PruneResult>;
+  /** Gives free space back so the store stays bounded (SQLite: incremental vacuum, WAL truncate). */
+  compact(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { compilePlan, Engine, type EngineOptions, type FlowPlan } from '@millrace/engine';
+import type { Flow, PlantProfile } from '@millrace/flow-model';
+import { loadImplementations } from '@millrace/flow-nodes/runtime';
+import type { ConnectionDefinition, Logger } from '@millrace/node-sdk';
+import { createIsolatedVmSandbox, type Sandbox, type SandboxLimits } from '@millrace/sandbox';
+import { SqliteStore } from '@millrace/store-sqlite';
+import { environmentSecrets, resolveSecrets, type SecretResolver } from './secrets.ts';
+import { webhookRoutes, type WebhookRoute } from './webhook.ts';
+
+export interface RuntimeOptions {
+  /** Folder of the SQLite file (`millrace.db`). @default ./data */
+  readonly dataDir: string;
+  readonly flows: readonly Flow[];
+  readonly profile: PlantProfile;
+  readonly secrets?: SecretResolver;
+  readonly log?: Logger;
+  /** SQLite durability: `normal` survives a crash of the process, `full` also of the machine. */
+  readonly synchronous?: 'normal' | 'full';
+  readonly sandboxLimits?: Partial<SandboxLimits>;
+  readonly engine?: Omit<EngineOptions, 'store' | 'sandbox' | 'log'>;
+  /** Ended runs are deleted after this long. @default 7 days */
+  readonly retentionMs?: number;
+  /** How often retention runs. @default 10 minutes */
+  readonly pruneEveryMs?: number;
+}
+
+export interface Runtime {
+  readonly engine: Engine;
+  readonly store: SqliteStore;
+  readonly sandbox: Sandbox;
+  readonly plans: readonly FlowPlan[];
+  readonly routes: ReadonlyMap<string, WebhookRoute>;
+  close(options?: { drainMs?: number }): Promise<void>;
+}
+
+/**
+ * Everything a headless runtime needs, wired together: the SQLite store, the isolated-vm
+ * sandbox, the node implementations, the plant's connections (secrets resolved), and every
+ * flow compiled and deployed. Nothing listens yet: see Ingress.
+ */
+export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
+  mkdirSync(o.dataDir, { recursive: true });
+  const secrets = o.secrets ?? environmentSecrets;
+  const log = o.log ?? { debug() {}, info() {}, warn() {}, error() {} };
+  const impl = await loadImplementations();
+  const store = new SqliteStore(join(o.dataDir, 'millrace.db'), o.synchronous ? { synchronous: o.synchronous } : {});
+  const sandbox = createIsolatedVmSandbox(o.sandboxLimits ? { limits: o.sandboxLimits } : {});
+  const clients: Array<{ def: ConnectionDefinition; client: unknown }> = [];
+  try {
+    const connections: Record<string, unknown> = {};
+    for (const [slot, binding] of Object.entries(o.profile.connections ?? {})) {
+      const def = impl.connections.get(binding.type);
+      if (!def) continue; // a type with no run-time side yet; a flow using it fails to compile below
+      const { type: _type, ...fields } = binding;
+      const client = await def.open(
+        resolveSecrets(fields, secrets, `plant ${o.profile.plant} connection "${slot}"`) as never,
+        { log },
+      );
+      clients.push({ def, client });
+      connections[slot] = client;
+    }
+    const engine = new Engine({ ...o.engine, store, sandbox, log });
+    const plans = o.flows.map((flow) =>
+      compilePlan(flow, { nodes: impl.nodes, connections, params: o.profile.params ?? {}, plant: o.profile.plant }),
+    );
+    const routes = new Map<string, WebhookRoute>();
+    for (const plan of plans) {
+      engine.deploy(plan);
+      for (const [path, route] of webhookRoutes(plan, secrets)) routes.set(path, route);
+    }
+    await engine.start();
+    const retention = o.retentionMs ?? 7 * 24 * 3_600_000;
+    const pruner = setInterval(() => {
+      engine.prune(retention).catch((e: unknown) => log.error('retention failed', { error: String(e) }));
+    }, o.pruneEveryMs ?? 600_000);
+    pruner.unref();
+    return {
+      engine,
+      store,
+      sandbox,
+      plans,
+      routes,
+      async close(options = {}) {
+        clearInterval(pruner);
+        await engine.stop(options);
+        for (const { def, client } of clients) await def.close?.(client);
+        await sandbox.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    for (const { def, client } of clients) await def.close?.(client).catch(() => undefined);
+    await sandbox.close();
+    await store.close();
+    throw e;
+  }
+}

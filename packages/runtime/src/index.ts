@@ -1,0 +1,11 @@
+export { startRuntime } from './host.ts';
+export type { Runtime, RuntimeOptions } from './host.ts';
+export { Ingress } from './ingress.ts';
+export type { IngressOptions } from './ingress.ts';
+export { readFlows, readProfile, LoadError } from './load.ts';
+export { environmentSecrets, resolveSecrets } from './secrets.ts';
+export type { SecretResolver } from './secrets.ts';
+export { webhookRoutes, checkAuth, keptHeaders } from './webhook.ts';
+export type { WebhookRoute, WebhookConfig } from './webhook.ts';
+export { sendProblem, sendJson } from './problem.ts';
+export type { ProblemDetails } from './problem.ts';

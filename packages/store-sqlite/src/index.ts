@@ -1,0 +1,3 @@
+export { SqliteStore } from './sqlite-store.ts';
+export type { SqliteStoreOptions } from './sqlite-store.ts';
+export { MIGRATIONS } from './migrations.ts';

@@ -1,0 +1,507 @@
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type {
+  AcceptRequest,
+  AcceptResult,
+  AttemptRecord,
+  ClaimedStep,
+  CompletionResult,
+  DeadLetter,
+  NewStep,
+  ParkRequest,
+  PruneResult,
+  ReplayRequest,
+  RetryRequest,
+  RunFilter,
+  RunRecord,
+  RunStatus,
+  StepOutcome,
+  StepRecord,
+  Store,
+} from '@millrace/engine';
+import { GroupCommit } from './group-commit.ts';
+import { migrate } from './migrations.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+
+export interface SqliteStoreOptions {
+  /** `normal` survives a process crash (WAL); `full` also a power loss, at a throughput cost. @default 'normal' */
+  readonly synchronous?: 'normal' | 'full';
+  /** WAL pages before an automatic checkpoint; large keeps checkpoints off the hot path. @default 10000 */
+  readonly walAutocheckpoint?: number;
+}
+
+interface StepRow {
+  run_id: number;
+  key: string;
+  node_id: string;
+  parent_key: string | null;
+  status: string;
+  attempts: number;
+  available_at: number;
+  payload: string;
+  headers: string | null;
+  output: string | null;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+interface RunRow {
+  id: number;
+  flow_id: string;
+  flow_version: string;
+  plant: string | null;
+  status: RunStatus;
+  trigger_node: string;
+  payload: string;
+  headers: string | null;
+  idem_key: string | null;
+  order_key: string | null;
+  business_keys: string | null;
+  pending: number;
+  parked: number;
+  duplicates: number;
+  created_at: number;
+  ended_at: number | null;
+}
+
+/** The embedded store: one SQLite file in WAL mode, written with group commit. */
+export class SqliteStore implements Store {
+  readonly db: Db;
+  private readonly tx: GroupCommit;
+  private readonly s: Statements;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.db = new Database(path);
+    try {
+      // auto_vacuum must be chosen before the first table exists; it lets compact() hand pages back.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      this.db.pragma(`wal_autocheckpoint = ${options.walAutocheckpoint ?? 10000}`);
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('temp_store = MEMORY');
+      this.db.pragma('cache_size = -32000');
+      migrate(this.db);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    this.s = prepareStatements(this.db);
+    this.tx = new GroupCommit(this.db);
+  }
+
+  get commitStats(): { commits: number; writes: number } {
+    return this.tx.stats;
+  }
+
+  heartbeat(workerId: string, now: number): Promise<void> {
+    return this.tx.write(() => {
+      this.s.heartbeat.run(workerId, now);
+    });
+  }
+
+  recoverExpired(now: number, leaseMs: number): Promise<number> {
+    return this.tx.write(() => {
+      const dead = (this.s.deadWorkers.all(now - leaseMs) as Array<{ id: string }>).map((r) => r.id);
+      let recovered = 0;
+      for (const id of dead) {
+        recovered += this.s.releaseLeases.run(now, id).changes;
+        this.s.deleteWorker.run(id);
+      }
+      return recovered;
+    });
+  }
+
+  retireWorker(workerId: string): Promise<void> {
+    return this.tx.write(() => {
+      this.s.releaseLeases.run(Date.now(), workerId);
+      this.s.deleteWorker.run(workerId);
+    });
+  }
+
+  acceptRun(req: AcceptRequest): Promise<AcceptResult> {
+    return this.tx.write((): AcceptResult => {
+      if (req.idempotencyKey !== null) {
+        const existing = this.s.runByIdem.get(req.flowId, req.idempotencyKey) as { id: number } | undefined;
+        if (existing) {
+          this.s.countDuplicate.run(existing.id);
+          return { kind: 'duplicate', runId: existing.id };
+        }
+      }
+      const held = req.orderKey !== null && this.s.activeForOrderKey.get(req.flowId, req.orderKey) !== undefined;
+      this.s.insertRun.run(
+        req.runId,
+        req.flowId,
+        req.flowVersion,
+        req.plant,
+        held ? 'held' : 'running',
+        req.triggerNodeId,
+        req.payloadText,
+        req.headersText,
+        req.idempotencyKey,
+        req.orderKey,
+        req.businessKeysText,
+        req.firstSteps.length,
+        req.now,
+      );
+      const status = held ? 'held' : req.leaseTo ? 'leased' : 'ready';
+      for (const step of req.firstSteps) this.insertStep(req.runId, step, status, held ? null : req.leaseTo, req.now);
+      if (req.firstSteps.length === 0) this.s.endRun.run('succeeded', req.now, req.runId);
+      return { kind: 'accepted', runId: req.runId, held };
+    });
+  }
+
+  private insertStep(runId: number, step: NewStep, status: string, leasedBy: string | null, now: number): void {
+    this.s.upsertStep.run(
+      runId,
+      step.key,
+      step.nodeId,
+      step.parentKey,
+      status,
+      now,
+      leasedBy,
+      step.payloadText,
+      step.headersText,
+      now,
+    );
+  }
+
+  claimReady(workerId: string, now: number, limit: number): Promise<ClaimedStep[]> {
+    // RETURNING does not keep the subquery's order: sort here, oldest first.
+    return this.tx.write(() =>
+      (this.s.claim.all(workerId, now, limit) as StepRow[])
+        .sort((a, b) => a.available_at - b.available_at)
+        .map((r) => this.claimed(r)),
+    );
+  }
+
+  private claimed(r: StepRow): ClaimedStep {
+    const run = this.s.runFlow.get(r.run_id) as { flow_id: string; flow_version: string };
+    return {
+      runId: r.run_id,
+      key: r.key,
+      nodeId: r.node_id,
+      parentKey: r.parent_key,
+      payloadText: r.payload,
+      headersText: r.headers,
+      flowId: run.flow_id,
+      flowVersion: run.flow_version,
+      attempts: r.attempts,
+      availableAt: r.available_at,
+    };
+  }
+
+  completeStep(o: StepOutcome): Promise<CompletionResult> {
+    return this.tx.write((): CompletionResult => {
+      this.s.finishStep.run('done', o.attempt, o.outputText, o.errorText, o.startedAt, o.endedAt, o.runId, o.key);
+      const status = o.leaseNextTo ? 'leased' : 'ready';
+      for (const step of o.next) this.insertStep(o.runId, step, status, o.leaseNextTo, o.endedAt);
+      return this.settleRun(o.runId, o.next.length - 1, 0, o.endedAt, o.leaseNextTo);
+    });
+  }
+
+  /**
+   * Applies a change in pending and parked steps to the run; ends it when nothing is pending,
+   * and then lets the next run held behind the same order key start.
+   */
+  private settleRun(
+    runId: number,
+    pendingDelta: number,
+    parkedDelta: number,
+    now: number,
+    leaseTo: string | null,
+  ): CompletionResult {
+    if (pendingDelta === 0 && parkedDelta === 0) return { runEnded: null, released: [] };
+    const run = this.s.adjustRun.get(pendingDelta, parkedDelta, runId) as {
+      pending: number;
+      parked: number;
+      flow_id: string;
+      order_key: string | null;
+      status: RunStatus;
+    };
+    if (run.pending > 0) {
+      if (run.parked > 0 && run.status !== 'dead_lettered') this.s.setRunStatus.run('dead_lettered', runId);
+      return { runEnded: null, released: [] };
+    }
+    const ended: RunStatus = run.parked > 0 ? 'dead_lettered' : run.status === 'discarded' ? 'discarded' : 'succeeded';
+    this.s.endRun.run(ended, now, runId);
+    const released = run.order_key === null ? [] : this.releaseNext(run.flow_id, run.order_key, now, leaseTo);
+    return { runEnded: ended, released };
+  }
+
+  private releaseNext(flowId: string, orderKey: string, now: number, leaseTo: string | null): ClaimedStep[] {
+    const next = this.s.nextHeld.get(flowId, orderKey) as { id: number } | undefined;
+    if (!next) return [];
+    this.s.setRunStatus.run('running', next.id);
+    const rows = this.s.releaseHeld.all(leaseTo ? 'leased' : 'ready', leaseTo, now, next.id) as StepRow[];
+    return leaseTo ? rows.map((r) => this.claimed(r)) : [];
+  }
+
+  scheduleRetry(req: RetryRequest): Promise<void> {
+    return this.tx.write(() => {
+      this.recordAttempt(req.runId, req.key, req.failed);
+      this.s.retryStep.run(req.failed.attempt, req.availableAt, req.runId, req.key);
+    });
+  }
+
+  private recordAttempt(runId: number, key: string, a: AttemptRecord): void {
+    this.s.insertAttempt.run(runId, key, a.attempt, a.startedAt, a.endedAt, a.errorText);
+  }
+
+  parkRun(req: ParkRequest): Promise<CompletionResult> {
+    return this.tx.write((): CompletionResult => {
+      const step = this.s.stepByKey.get(req.runId, req.key) as StepRow;
+      const run = this.s.runFlow.get(req.runId) as { flow_id: string; flow_version: string };
+      const resume = req.resumeKey === req.key ? step : (this.s.stepByKey.get(req.runId, req.resumeKey) as StepRow);
+      if (req.failed) this.recordAttempt(req.runId, req.key, req.failed);
+      this.s.finishStep.run(
+        'parked',
+        req.failed?.attempt ?? step.attempts,
+        null,
+        req.failed?.errorText ?? null,
+        req.startedAt,
+        req.endedAt,
+        req.runId,
+        req.key,
+      );
+      this.s.insertDeadLetter.run(
+        req.dlqId,
+        req.runId,
+        run.flow_id,
+        run.flow_version,
+        step.node_id,
+        req.key,
+        req.resumeKey,
+        resume.node_id,
+        req.reason,
+        req.code,
+        step.payload,
+        step.headers,
+        req.now,
+      );
+      return this.settleRun(req.runId, -1, 1, req.now, null);
+    });
+  }
+
+  replay(req: ReplayRequest): Promise<ClaimedStep> {
+    return this.tx.write((): ClaimedStep => {
+      const dl = this.s.deadLetter.get(req.dlqId) as
+        { run_id: number; status: string; resume_key: string; step_key: string } | undefined;
+      if (!dl) throw new Error(`dead letter ${req.dlqId} does not exist`);
+      if (dl.status !== 'open') throw new Error(`dead letter ${req.dlqId} is already ${dl.status}`);
+      this.s.resolveDeadLetter.run(
+        'replayed',
+        req.now,
+        JSON.stringify({ reason: req.reason, by: req.by, flowVersion: req.flowVersion }),
+        req.dlqId,
+      );
+      this.s.setRunVersion.run(req.flowVersion, dl.run_id);
+      // The resumed step keeps its key, so its idempotency key, and its earlier attempts.
+      const row = this.s.resumeStep.get(
+        req.leaseTo ? 'leased' : 'ready',
+        req.leaseTo,
+        req.now,
+        dl.run_id,
+        dl.resume_key,
+      ) as StepRow;
+      if (dl.resume_key !== dl.step_key) this.s.deleteStep.run(dl.run_id, dl.step_key);
+      this.s.adjustRun.get(1, -1, dl.run_id);
+      this.s.reopenRun.run(dl.run_id);
+      return this.claimed(row);
+    });
+  }
+
+  discard(dlqId: number, reason: string, by: string, now: number): Promise<void> {
+    return this.tx.write(() => {
+      const dl = this.s.deadLetter.get(dlqId) as { run_id: number; status: string } | undefined;
+      if (!dl) throw new Error(`dead letter ${dlqId} does not exist`);
+      if (dl.status !== 'open') throw new Error(`dead letter ${dlqId} is already ${dl.status}`);
+      this.s.resolveDeadLetter.run('discarded', now, JSON.stringify({ reason, by }), dlqId);
+      const run = this.s.adjustRun.get(0, -1, dl.run_id) as { pending: number; parked: number };
+      if (run.pending === 0 && run.parked === 0) this.s.endRun.run('discarded', now, dl.run_id);
+    });
+  }
+
+  async getRun(runId: number): Promise<RunRecord | undefined> {
+    const r = this.s.runById.get(runId) as RunRow | undefined;
+    return r && toRun(r);
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunRecord[]> {
+    const rows = this.s.listRuns.all({
+      flow: filter.flowId ?? null,
+      status: filter.status ?? null,
+      limit: filter.limit ?? 100,
+    }) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  async listSteps(runId: number): Promise<StepRecord[]> {
+    const attempts = this.s.attemptsOfRun.all(runId) as Array<{
+      key: string;
+      attempt: number;
+      started_at: number;
+      ended_at: number;
+      error: string;
+    }>;
+    return (this.s.stepsOfRun.all(runId) as StepRow[]).map((r) => ({
+      runId: r.run_id,
+      key: r.key,
+      nodeId: r.node_id,
+      parentKey: r.parent_key,
+      status: r.status as StepRecord['status'],
+      attempts: r.attempts,
+      payloadText: r.payload,
+      headersText: r.headers,
+      outputText: r.output,
+      errorText: r.error,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      failedAttempts: attempts.filter((a) => a.key === r.key).map(toAttempt),
+    }));
+  }
+
+  async getDeadLetter(dlqId: number): Promise<DeadLetter | undefined> {
+    const r = this.s.deadLetter.get(dlqId) as DeadLetterRow | undefined;
+    return r && this.toDeadLetter(r);
+  }
+
+  async listDeadLetters(filter: {
+    status?: DeadLetter['status'];
+    flowId?: string;
+    limit?: number;
+  }): Promise<DeadLetter[]> {
+    const rows = this.s.listDeadLetters.all({
+      status: filter.status ?? null,
+      flow: filter.flowId ?? null,
+      limit: filter.limit ?? 100,
+    }) as DeadLetterRow[];
+    return rows.map((r) => this.toDeadLetter(r));
+  }
+
+  private toDeadLetter(r: DeadLetterRow): DeadLetter {
+    return {
+      id: r.id,
+      runId: r.run_id,
+      flowId: r.flow_id,
+      flowVersion: r.flow_version,
+      nodeId: r.node_id,
+      resumeNodeId: r.resume_node,
+      status: r.status,
+      reason: r.reason,
+      code: r.code,
+      payloadText: r.payload,
+      headersText: r.headers,
+      attempts: (this.s.attemptsOfStep.all(r.run_id, r.step_key) as AttemptRow[]).map(toAttempt),
+      createdAt: r.created_at,
+      resolvedAt: r.resolved_at,
+      resolution: r.resolution,
+    };
+  }
+
+  async backlog(now: number): Promise<number> {
+    return (this.s.backlog.get(now) as { n: number }).n;
+  }
+
+  async stateGet(scope: string, key: string, now: number): Promise<string | undefined> {
+    const r = this.s.stateGet.get(scope, key, now) as { value: string } | undefined;
+    return r?.value;
+  }
+
+  statePut(scope: string, key: string, valueText: string, expiresAt: number | null): Promise<void> {
+    return this.tx.write(() => {
+      this.s.statePut.run(scope, key, valueText, expiresAt);
+    });
+  }
+
+  stateDelete(scope: string, key: string): Promise<void> {
+    return this.tx.write(() => {
+      this.s.stateDelete.run(scope, key);
+    });
+  }
+
+  prune(cutoffRunId: number): Promise<PruneResult> {
+    return this.tx.write((): PruneResult => {
+      const cutoff = { cutoff: cutoffRunId };
+      const steps = this.s.pruneSteps.run(cutoff).changes;
+      this.s.pruneAttempts.run(cutoff);
+      const runs = this.s.pruneRuns.run(cutoff).changes;
+      this.s.pruneDeadLetters.run(cutoff);
+      this.s.pruneState.run(Date.now());
+      return { runs, steps };
+    });
+  }
+
+  async compact(): Promise<void> {
+    this.tx.flush();
+    this.db.pragma('incremental_vacuum');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.tx.flush();
+    this.db.close();
+  }
+}
+
+interface DeadLetterRow {
+  id: number;
+  run_id: number;
+  flow_id: string;
+  flow_version: string;
+  node_id: string;
+  step_key: string;
+  resume_key: string;
+  resume_node: string;
+  status: DeadLetter['status'];
+  reason: string;
+  code: string;
+  payload: string;
+  headers: string | null;
+  created_at: number;
+  resolved_at: number | null;
+  resolution: string | null;
+}
+
+interface AttemptRow {
+  attempt: number;
+  started_at: number;
+  ended_at: number;
+  error: string;
+}
+
+function toAttempt(a: AttemptRow): AttemptRecord {
+  return { attempt: a.attempt, startedAt: a.started_at, endedAt: a.ended_at, errorText: a.error };
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    flowId: r.flow_id,
+    flowVersion: r.flow_version,
+    plant: r.plant,
+    status: r.status,
+    triggerNodeId: r.trigger_node,
+    payloadText: r.payload,
+    headersText: r.headers,
+    idempotencyKey: r.idem_key,
+    orderKey: r.order_key,
+    businessKeysText: r.business_keys,
+    createdAt: r.created_at,
+    endedAt: r.ended_at,
+    duplicates: r.duplicates,
+    pending: r.pending,
+    parked: r.parked,
+  };
+}
+
+export type { Statement };

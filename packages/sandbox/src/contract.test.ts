@@ -172,6 +172,15 @@ describe.each([
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('keeps the data of one call from the next through shared engine state', async () => {
+    await sandbox.runFunction('return /secret-(\\w+)/.exec("x secret-4711 y")[1];', scope);
+    const out = await sandbox.runFunction(
+      `return [RegExp.$1, RegExp.input, RegExp.lastMatch, RegExp['$_'], RegExp.leftContext];`,
+      scope,
+    );
+    expect(out).not.toContain('4711');
+  });
+
   it('still lets code set own properties named like prototype methods', async () => {
     const source = `const out = {}; for (const k of ['toString', 'constructor', 'valueOf']) out[k] = k;
       const e = new Error('x'); e.name = 'PlantError'; return [out, e.name];`;

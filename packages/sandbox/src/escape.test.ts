@@ -127,6 +127,31 @@ describe('isolated-vm sandbox against escape payloads', () => {
     expect(JSON.parse(out)).toEqual([]);
   });
 
+  it('leaves nothing reachable unfrozen for one call to stash state in for the next', async () => {
+    const walk = `
+      const seen = new Set(); const open = []; const stack = [[globalThis, 'globalThis'], [helpers, 'helpers']];
+      while (stack.length) {
+        const [value, path] = stack.pop();
+        if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) continue;
+        seen.add(value);
+        if (!Object.isFrozen(value)) open.push(path);
+        for (const key of Reflect.ownKeys(value)) {
+          const d = Object.getOwnPropertyDescriptor(value, key);
+          const at = path + '.' + String(key);
+          if ('value' in d) stack.push([d.value, at]);
+          else {
+            stack.push([d.get, at + '<get>'], [d.set, at + '<set>']);
+            try { stack.push([d.get && d.get.call(value), at + '()']); } catch {}
+          }
+        }
+        stack.push([Object.getPrototypeOf(value), path + '.__proto__']);
+      }
+      return { open, count: seen.size };`;
+    const result = JSON.parse(await sandbox.runFunction(walk, scope)) as { open: string[]; count: number };
+    expect(result.open).toEqual([]);
+    expect(result.count).toBeGreaterThan(500);
+  });
+
   it('keeps a global written in one call away from the next', async () => {
     await sandbox.runFunction('globalThis.stash = 1; return 1;', scope).catch(() => undefined);
     await sandbox.runFunction('stash = 1; return 1;', scope).catch(() => undefined);

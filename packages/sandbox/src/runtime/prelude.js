@@ -21,6 +21,11 @@ function millracePrelude(helpers, options) {
   // Nothing here is a host object, but shared memory and Wasm add surface that mapping code
   // never needs, and V8's own `console` talks to an inspector: user code gets none of them.
   for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'console']) delete globalThis[name];
+  // RegExp.$1, RegExp.input and friends expose the last match of ANY call in this context, so one
+  // flow could read another flow's data. Freezing does not stop V8 updating them: delete them.
+  for (const name of Object.getOwnPropertyNames(RegExp)) {
+    if (!['length', 'name', 'prototype'].includes(name)) delete RegExp[name];
+  }
 
   // Freezing a prototype makes `obj.toString = …` on an ordinary object throw (the "override
   // mistake"), and mapping code does `out[key] = value` with keys taken from data. So the data

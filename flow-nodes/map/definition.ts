@@ -11,6 +11,7 @@ export const definition = nodeSpec({
   description:
     'Builds a new payload, from a field table (target field ← expression) or from JavaScript code that returns it. Runs in the sandbox.',
   category: 'transform',
+  pure: true,
   config: Type.Union(
     [
       Type.Object(

@@ -9,6 +9,7 @@ export const definition = nodeSpec({
   description:
     'Answers the waiting caller of a sync webhook. The message goes on out of "out", so the flow can continue after answering.',
   category: 'waiting',
+  pure: true,
   config: Type.Object(
     {
       status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, default: 200 })),

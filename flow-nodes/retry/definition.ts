@@ -8,6 +8,7 @@ export const definition = nodeSpec({
   description:
     'Sets the retry policy of the node it feeds, overriding the flow\'s. When that node gives up, the message goes out of "exhausted" here instead of failing the run.',
   category: 'resilience',
+  pure: true,
   config: Type.Object(
     {
       maxAttempts: Type.Optional(

@@ -9,6 +9,7 @@ export const definition = nodeSpec({
   description:
     'Sends the message out of the port of the first condition that holds (or of every one, in mode "all"); "default" when none does. Conditions run in the sandbox.',
   category: 'routing',
+  pure: true,
   config: Type.Object(
     {
       mode: Type.Optional(Type.Union([Type.Literal('first'), Type.Literal('all')], { default: 'first' })),

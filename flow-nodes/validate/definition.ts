@@ -9,6 +9,7 @@ export const definition = nodeSpec({
   description:
     'Checks the payload against a canonical schema or an inline JSON Schema. Valid messages go out of "valid"; invalid ones out of "invalid" with every problem (pointer and message) attached, so nothing is lost.',
   category: 'transform',
+  pure: true,
   config: Type.Object({ schema: SchemaChoice('The schema the payload must match.') }, { additionalProperties: false }),
   input: Type.Unknown(),
   outputs: [

@@ -1,6 +1,7 @@
 import {
   inputMessage,
   type CodeRunner,
+  type InputMessage,
   type Logger,
   type NodeState,
   type Reply,
@@ -33,6 +34,92 @@ export function scopeText(payloadText: string, headersText: string | null, param
   return `{"msg":{"payload":${payloadText},"headers":${headersText ?? '{}'}},"params":${paramsText}}`;
 }
 
+/**
+ * A step's RunContext. A class with lazy getters rather than an object literal of closures:
+ * it is built for every step on the hot path, and most nodes read only a few fields.
+ */
+class StepContext implements RunContext {
+  private messageValue: InputMessage | undefined;
+  private codeValue: CodeRunner | undefined;
+  private stateValue: NodeState | undefined;
+  private scope: string | undefined;
+
+  constructor(
+    private readonly step: ClaimedStep,
+    private readonly plan: FlowPlan,
+    private readonly planNode: PlanNode,
+    readonly attempt: number,
+    readonly signal: AbortSignal,
+    private readonly services: ContextServices,
+  ) {}
+
+  get config(): unknown {
+    return this.planNode.node.config;
+  }
+  get connection(): unknown {
+    return this.planNode.connection;
+  }
+  get params(): Readonly<Record<string, unknown>> {
+    return this.plan.params;
+  }
+  get log(): Logger {
+    return this.services.log;
+  }
+  get message(): InputMessage {
+    const h = this.step.headersText;
+    return (this.messageValue ??= inputMessage(
+      this.step.payloadText,
+      h === null ? EMPTY : (JSON.parse(h) as Record<string, string>),
+    ));
+  }
+  get idempotencyKey(): string {
+    return stepIdempotencyKey(this.step.runId, this.step.key);
+  }
+  get run(): RunContext['run'] {
+    const p = this.plan;
+    return {
+      id: String(this.step.runId),
+      flowId: p.id,
+      flowVersion: p.version,
+      ...(p.plant ? { plant: p.plant } : {}),
+    };
+  }
+  get node(): RunContext['node'] {
+    return { id: this.planNode.id, type: this.planNode.node.type };
+  }
+  get code(): CodeRunner {
+    if (this.codeValue) return this.codeValue;
+    const sandbox = this.services.sandbox;
+    const scope = () => (this.scope ??= scopeText(this.step.payloadText, this.step.headersText, this.plan.paramsText));
+    return (this.codeValue = {
+      run: (source) => sandbox.runFunction(source, scope()),
+      evaluate: (expressions) => sandbox.evaluate(expressions, scope()),
+    });
+  }
+  get state(): NodeState {
+    if (this.stateValue) return this.stateValue;
+    const { store, now } = this.services;
+    const scope = `${this.plan.id}/${this.planNode.id}`;
+    return (this.stateValue = {
+      get: async (key) => {
+        const text = await store.stateGet(scope, key, now());
+        return text === undefined ? undefined : (JSON.parse(text) as unknown);
+      },
+      put: (key, value, options) =>
+        store.statePut(scope, key, JSON.stringify(value), options?.ttlMs === undefined ? null : now() + options.ttlMs),
+      delete: (key) => store.stateDelete(scope, key),
+    });
+  }
+  reply(r: Reply): boolean {
+    return this.services.reply(this.step.runId, r);
+  }
+  now(): Date {
+    return new Date(this.services.now());
+  }
+}
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
 export function buildContext(
   step: ClaimedStep,
   plan: FlowPlan,
@@ -41,49 +128,5 @@ export function buildContext(
   signal: AbortSignal,
   services: ContextServices,
 ): RunContext {
-  let scope: string | undefined;
-  const getScope = () => (scope ??= scopeText(step.payloadText, step.headersText, plan.paramsText));
-  const code: CodeRunner = {
-    run: (source) => services.sandbox.runFunction(source, getScope()),
-    evaluate: (expressions) => services.sandbox.evaluate(expressions, getScope()),
-  };
-  const stateScope = `${plan.id}/${node.id}`;
-  const state: NodeState = {
-    get: async (key) => {
-      const text = await services.store.stateGet(stateScope, key, services.now());
-      return text === undefined ? undefined : (JSON.parse(text) as unknown);
-    },
-    put: (key, value, options) =>
-      services.store.statePut(
-        stateScope,
-        key,
-        JSON.stringify(value),
-        options?.ttlMs === undefined ? null : services.now() + options.ttlMs,
-      ),
-    delete: (key) => services.store.stateDelete(stateScope, key),
-  };
-  return {
-    config: node.node.config,
-    message: inputMessage(
-      step.payloadText,
-      step.headersText === null ? {} : (JSON.parse(step.headersText) as Record<string, string>),
-    ),
-    connection: node.connection,
-    params: plan.params,
-    signal,
-    attempt,
-    idempotencyKey: stepIdempotencyKey(step.runId, step.key),
-    run: {
-      id: String(step.runId),
-      flowId: plan.id,
-      flowVersion: plan.version,
-      ...(plan.plant ? { plant: plan.plant } : {}),
-    },
-    node: { id: node.id, type: node.node.type },
-    log: services.log,
-    code,
-    state,
-    reply: (r) => services.reply(step.runId, r),
-    now: () => new Date(services.now()),
-  };
+  return new StepContext(step, plan, node, attempt, signal, services);
 }

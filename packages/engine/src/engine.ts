@@ -91,6 +91,8 @@ export class Engine {
       random: options.random ?? Math.random,
       newId: () => this.ids.next(),
       reply: (runId, reply) => this.resolveWaiter(runId, { kind: 'reply', reply }),
+      waiting: (runId) => this.waiters.has(runId),
+      observed: () => this.transitions.active,
       leaseNext: (count) =>
         this.running && !this.stopping && this.queue.length + this.inFlight + count <= this.o.maxQueued,
       enqueue: (steps) => this.enqueue(steps),

@@ -7,13 +7,14 @@ import {
   type FlowError,
   type NodeDefinition,
   type NodeResult,
+  type Reply,
 } from '@millrace/node-sdk';
 import { ERROR_PORT } from '@millrace/flow-model';
 import { buildContext, type ContextServices } from './context.ts';
 import { childKey, nodeOfKey } from './keys.ts';
 import type { FlowPlan, PlanNode } from './plan.ts';
 import { decideRetry } from './retry.ts';
-import type { AttemptRecord, ClaimedStep, CompletionResult, NewStep, Store } from './store.ts';
+import type { AttemptRecord, ClaimedStep, CompletionResult, NewStep, StepOutcome, Store } from './store.ts';
 import type { StepTransition, Transition } from './events.ts';
 
 /** What the engine tells the runner about the world, and what the runner reports back. */
@@ -22,8 +23,12 @@ export interface RunnerHost extends ContextServices {
   readonly workerId: string;
   random(): number;
   newId(): number;
+  /** Whether someone waits for a reply of this run (a sync webhook). */
+  waiting(runId: number): boolean;
   /** Whether next steps should be leased to this worker (room in its queue) or left to the pool. */
   leaseNext(count: number): boolean;
+  /** Whether anyone listens to transitions (building them costs allocations on the hot path). */
+  observed(): boolean;
   /** Steps now leased to this worker: run them. */
   enqueue(steps: readonly ClaimedStep[]): void;
   transition(t: Transition): void;
@@ -36,85 +41,233 @@ interface Emitted {
   readonly headersText: string | null;
 }
 
-/**
- * Runs one step to its outcome and commits it: emitted messages become the next steps (in the
- * same transaction as the step's own journal entry); a failure is retried, routed to the error
- * port, sent to the governing retry node's `exhausted` port, or parks the run.
- */
-export async function runStep(step: ClaimedStep, plan: FlowPlan, host: RunnerHost): Promise<void> {
-  const node = plan.nodes.get(step.nodeId);
-  const attempt = step.attempts + 1;
-  const startedAt = host.now();
-  if (!node || node.isTrigger) {
-    const error = new InternalError(
-      'NODE_NOT_IN_FLOW',
-      `node "${step.nodeId}" is not a runnable node of ${plan.id} ${plan.version}`,
-    );
-    await park(
-      step,
-      plan,
-      host,
-      { attempt, startedAt, endedAt: host.now(), errorText: JSON.stringify(error) },
-      error.message,
-      error.code,
-      step.key,
-    );
-    return;
-  }
-  let result: NodeResult | undefined;
-  let failure: FlowError | undefined;
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const ctx = buildContext(step, plan, node, attempt, abort.signal, host);
-    const running = (node.def as NodeDefinition).run(ctx);
-    result = await Promise.race([
-      running,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          abort.abort();
-          reject(new TransientError('STEP_TIMEOUT', `the step did not finish within ${node.timeoutMs} ms`));
-        }, node.timeoutMs);
-      }),
-    ]);
-  } catch (e) {
-    failure =
-      e instanceof SyntaxError && !('code' in e) ? new DataError('PAYLOAD_NOT_JSON', e.message) : toFlowError(e);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-  const endedAt = host.now();
+interface Executed {
+  readonly step: ClaimedStep;
+  readonly node: PlanNode | undefined;
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly result?: NodeResult;
+  readonly error?: FlowError;
+}
 
-  if (failure === undefined && result !== undefined) {
-    if (result.kind === 'park') {
-      // A dead-letter node: replay resumes at the step that fed it, so a fixed flow can re-decide.
-      const failedBy = step.parentKey ?? step.key;
-      await park(step, plan, host, null, result.reason, result.code ?? 'PARKED', failedBy, {
-        attempt,
-        startedAt,
-        endedAt,
-      });
-      return;
+/** Steps journaled in one transaction at most: bounds the work lost to a crash and the batch size. */
+const MAX_CHAIN = 64;
+const NEVER = new AbortController().signal;
+
+/**
+ * Runs a step, then — without a commit in between — the pure steps it enables (validate, map,
+ * route…), and journals the whole chain in one transaction together with the steps it leaves
+ * for later. A crash before that commit loses nothing: the first step was committed before it
+ * ran, and pure steps just run again. Replies to a waiting caller are sent only after the commit.
+ * Failures are handled after the commit: retried, routed to the error port, sent to a governing
+ * retry node's `exhausted` port, or parked in dead letters.
+ */
+export async function runStep(first: ClaimedStep, plan: FlowPlan, host: RunnerHost): Promise<void> {
+  const replies: Array<() => void> = [];
+  const services: ContextServices = {
+    store: host.store,
+    sandbox: host.sandbox,
+    log: host.log,
+    now: host.now,
+    reply(runId: number, reply: Reply): boolean {
+      if (!host.waiting(runId)) return false;
+      replies.push(() => host.reply(runId, reply));
+      return true;
+    },
+  };
+  interface Done {
+    readonly ex: Executed;
+    readonly next: NewStep[];
+    readonly outputText: string | null;
+    readonly counts: Record<string, number>;
+    readonly lease: boolean;
+    /** The NewStep this step was created as, when a chain created it (not yet stored). */
+    readonly created: NewStep | null;
+  }
+  const done: Done[] = [];
+  const later: ClaimedStep[] = [];
+  const failed: Executed[] = [];
+  const parked: Executed[] = [];
+  const queue: Array<{ step: ClaimedStep; created: NewStep | null }> = [{ step: first, created: null }];
+  while (queue.length > 0) {
+    const { step, created } = queue.shift()!;
+    const ex = await execute(step, plan, services);
+    if (ex.error || !ex.node) {
+      failed.push(ex);
+      continue;
+    }
+    if (ex.result!.kind === 'park') {
+      parked.push(ex);
+      continue;
     }
     const emitted: Emitted[] = [];
-    if (result.kind === 'emit') {
-      for (const out of result.outputs) {
-        for (const m of out.messages) {
+    if (ex.result!.kind === 'emit') {
+      for (const out of ex.result!.outputs) {
+        for (const m of out.messages)
           emitted.push({
             port: out.port,
             payloadText: payloadTextOf(m),
             headersText: m.headers ? JSON.stringify(m.headers) : null,
           });
-        }
       }
     }
-    await complete(step, plan, node, host, { attempt, startedAt, endedAt, errorText: null }, emitted, node);
-    return;
+    const { next, outputText, counts } = nextSteps(ex.step, ex.node, ex.node, emitted);
+    const chain =
+      next.length > 0 &&
+      done.length + queue.length + next.length < MAX_CHAIN &&
+      next.every((n) => isPure(plan, n.nodeId));
+    const lease = chain || (next.length > 0 && host.leaseNext(next.length));
+    done.push({ ex, next, outputText, counts, lease, created });
+    if (chain) for (const n of next) queue.push({ step: claimedOf(n, ex.step, plan), created: n });
+    else if (lease) for (const n of next) later.push(claimedOf(n, ex.step, plan));
   }
+  if (done.length > 0) {
+    // A chained step that finished is written once, as done, by its own outcome; one that
+    // failed or parked is created by its parent like any step, then handled below.
+    const finished = new Set(done.filter((d) => d.created).map((d) => d.ex.step.key));
+    const outcomes = done.map((d) => ({
+      ...outcomeOf(
+        d.ex,
+        host,
+        { attempt: d.ex.attempt, errorText: null },
+        d.next.filter((n) => !finished.has(n.key)),
+        d.outputText,
+        d.lease,
+      ),
+      ...(d.created ? { create: d.created } : {}),
+    }));
+    const results =
+      outcomes.length === 1 ? [await host.store.completeStep(outcomes[0]!)] : await host.store.completeSteps(outcomes);
+    for (const r of replies) r();
+    if (host.observed())
+      for (const d of done)
+        host.transition(
+          transition(d.ex.step, plan, d.ex.node!, 'succeeded', d.ex.attempt, d.ex.endedAt - d.ex.startedAt, d.counts),
+        );
+    if (later.length > 0) host.enqueue(later);
+    for (const r of results) {
+      if (r.released.length > 0) host.enqueue(r.released);
+      if (r.runEnded) host.runEnded(first.runId, plan.id, r);
+    }
+  }
+  for (const ex of parked) {
+    // A dead-letter node: replay resumes at the step that fed it, so a fixed flow can re-decide.
+    const r = ex.result as Extract<NodeResult, { kind: 'park' }>;
+    await park(ex, plan, host, null, r.reason, r.code ?? 'PARKED', ex.step.parentKey ?? ex.step.key);
+  }
+  for (const ex of failed) await handleFailure(ex, plan, host);
+}
 
-  const error = failure ?? new InternalError('NO_RESULT', 'the node returned nothing');
+function isPure(plan: FlowPlan, nodeId: string): boolean {
+  return (plan.nodes.get(nodeId)?.def as { pure?: boolean } | undefined)?.pure === true;
+}
+
+async function execute(step: ClaimedStep, plan: FlowPlan, services: ContextServices): Promise<Executed> {
+  const node = plan.nodes.get(step.nodeId);
+  const attempt = step.attempts + 1;
+  const startedAt = services.now();
+  if (!node || node.isTrigger) {
+    const error = new InternalError(
+      'NODE_NOT_IN_FLOW',
+      `node "${step.nodeId}" is not a runnable node of ${plan.id} ${plan.version}`,
+    );
+    return { step, node, attempt, startedAt, endedAt: startedAt, error };
+  }
+  const pure = (node.def as { pure?: boolean }).pure === true;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // Pure nodes are bounded by the sandbox's own limits: no timer and no signal to pay for.
+    const abort = pure ? undefined : new AbortController();
+    const ctx = buildContext(step, plan, node, attempt, abort?.signal ?? NEVER, services);
+    const running = (node.def as NodeDefinition).run(ctx);
+    const result = pure
+      ? await running
+      : await Promise.race([
+          running,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              abort!.abort();
+              reject(new TransientError('STEP_TIMEOUT', `the step did not finish within ${node.timeoutMs} ms`));
+            }, node.timeoutMs);
+          }),
+        ]);
+    return { step, node, attempt, startedAt, endedAt: services.now(), result };
+  } catch (e) {
+    const error =
+      e instanceof SyntaxError && !('code' in e) ? new DataError('PAYLOAD_NOT_JSON', e.message) : toFlowError(e);
+    return { step, node, attempt, startedAt, endedAt: services.now(), error };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** The steps a node's messages enable, keyed by path; `from` is the node whose ports they leave. */
+function nextSteps(step: ClaimedStep, node: PlanNode, from: PlanNode, emitted: readonly Emitted[]) {
+  const counts: Record<string, number> = {};
+  const unrouted: Record<string, string[]> = {};
+  const targets: Array<{ e: Emitted; nodeId: string; index: number }> = [];
+  for (const e of emitted) {
+    const index = counts[e.port] ?? 0;
+    counts[e.port] = index + 1;
+    const succ = from.successors.get(e.port) ?? [];
+    if (succ.length === 0) (unrouted[e.port] ??= []).push(e.payloadText);
+    for (const s of succ) targets.push({ e, nodeId: s.nodeId, index });
+  }
+  const parentKey = from === node ? step.key : step.parentKey;
+  const perNode = new Map<string, number>();
+  for (const t of targets) perNode.set(t.nodeId, (perNode.get(t.nodeId) ?? 0) + 1);
+  const next: NewStep[] = targets.map((t) => ({
+    key: childKey(parentKey, t.nodeId, t.e.port, t.index, (perNode.get(t.nodeId) ?? 0) > 1),
+    nodeId: t.nodeId,
+    parentKey,
+    payloadText: t.e.payloadText,
+    headersText: t.e.headersText,
+  }));
+  // Payloads that went on are stored once, as the next steps' inputs; only a port's count is kept here.
+  const parts = Object.keys(counts).map((port) =>
+    unrouted[port]
+      ? `${JSON.stringify(port)}:[${unrouted[port]!.join(',')}]`
+      : `${JSON.stringify(port)}:${counts[port]}`,
+  );
+  return { next, counts, outputText: parts.length > 0 ? `{${parts.join(',')}}` : null };
+}
+
+function outcomeOf(
+  ex: Executed,
+  host: RunnerHost,
+  attempt: { attempt: number; errorText: string | null },
+  next: NewStep[],
+  outputText: string | null,
+  lease: boolean,
+): StepOutcome {
+  return {
+    runId: ex.step.runId,
+    key: ex.step.key,
+    workerId: host.workerId,
+    attempt: attempt.attempt,
+    startedAt: ex.startedAt,
+    endedAt: ex.endedAt,
+    outputText,
+    errorText: attempt.errorText,
+    next,
+    leaseNextTo: lease ? host.workerId : null,
+  };
+}
+
+function claimedOf(n: NewStep, parent: ClaimedStep, plan: FlowPlan): ClaimedStep {
+  return { ...n, runId: parent.runId, flowId: plan.id, flowVersion: plan.version, attempts: 0, availableAt: 0 };
+}
+
+async function handleFailure(ex: Executed, plan: FlowPlan, host: RunnerHost): Promise<void> {
+  const { step, node, attempt, startedAt, endedAt } = ex;
+  const error = ex.error ?? new InternalError('NO_RESULT', 'the node returned nothing');
   const errorJson = error.toJSON();
   const failed: AttemptRecord = { attempt, startedAt, endedAt, errorText: JSON.stringify(errorJson) };
+  if (!node) {
+    await park(ex, plan, host, failed, error.message, error.code, step.key);
+    return;
+  }
   const decision = decideRetry(errorJson, attempt, node.retry, host.random());
   if (decision.kind === 'retry') {
     await host.store.scheduleRetry({
@@ -129,158 +282,67 @@ export async function runStep(step: ClaimedStep, plan: FlowPlan, host: RunnerHos
     );
     return;
   }
-
-  const errorPayload = (extra: Record<string, unknown>) =>
-    `{"error":${JSON.stringify(errorJson)},"input":${step.payloadText},"source":${JSON.stringify({ nodeId: node.id, type: node.node.type, attempt })}${Object.entries(
-      extra,
-    )
-      .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
-      .join('')}}`;
+  const errorPayload = (extra: string) =>
+    `{"error":${JSON.stringify(errorJson)},"input":${step.payloadText},"source":${JSON.stringify({ nodeId: node.id, type: node.node.type, attempt })}${extra}}`;
+  let from: PlanNode | undefined;
+  let emitted: Emitted | undefined;
   if (node.node.onError === 'route' && (node.successors.get(ERROR_PORT)?.length ?? 0) > 0) {
-    await complete(
-      step,
-      plan,
-      node,
-      host,
-      failed,
-      [{ port: ERROR_PORT, payloadText: errorPayload({}), headersText: step.headersText }],
-      node,
-    );
+    from = node;
+    emitted = { port: ERROR_PORT, payloadText: errorPayload(''), headersText: step.headersText };
+  } else {
+    const governor = step.parentKey === null ? undefined : plan.nodes.get(nodeOfKey(step.parentKey));
+    if (governor?.isRetry && (governor.successors.get('exhausted')?.length ?? 0) > 0) {
+      // The exhausted message leaves the retry node, so its successors hang off the retry node's path.
+      from = governor;
+      emitted = {
+        port: 'exhausted',
+        payloadText: errorPayload(`,"attempts":${attempt}`),
+        headersText: step.headersText,
+      };
+    }
+  }
+  if (!from || !emitted) {
+    await park(ex, plan, host, failed, error.message, error.code, step.key);
     return;
   }
-  const governor = step.parentKey === null ? undefined : plan.nodes.get(nodeOfKey(step.parentKey));
-  if (governor?.isRetry && (governor.successors.get('exhausted')?.length ?? 0) > 0) {
-    // The exhausted message leaves the retry node, so its successors hang off the retry node's path.
-    await complete(
-      step,
-      plan,
-      node,
-      host,
-      failed,
-      [{ port: 'exhausted', payloadText: errorPayload({ attempts: attempt }), headersText: step.headersText }],
-      governor,
-    );
-    return;
-  }
-  await park(step, plan, host, failed, error.message, error.code, step.key);
-}
-
-async function complete(
-  step: ClaimedStep,
-  plan: FlowPlan,
-  node: PlanNode,
-  host: RunnerHost,
-  attempt: AttemptRecord | { attempt: number; startedAt: number; endedAt: number; errorText: null },
-  emitted: readonly Emitted[],
-  from: PlanNode,
-): Promise<void> {
-  const next: NewStep[] = [];
-  const counts: Record<string, number> = {};
-  const unrouted: Record<string, string[]> = {};
-  const targets: Array<{ e: Emitted; s: { nodeId: string }; index: number }> = [];
-  const perPort = new Map<string, number>();
-  for (const e of emitted) {
-    const index = perPort.get(e.port) ?? 0;
-    perPort.set(e.port, index + 1);
-    counts[e.port] = index + 1;
-    const succ = from.successors.get(e.port) ?? [];
-    if (succ.length === 0) (unrouted[e.port] ??= []).push(e.payloadText);
-    for (const s of succ) targets.push({ e, s, index });
-  }
-  const parentKey = from === node ? step.key : step.parentKey;
-  const seen = new Map<string, number>();
-  for (const t of targets) seen.set(t.s.nodeId, (seen.get(t.s.nodeId) ?? 0) + 1);
-  for (const t of targets) {
-    next.push({
-      key: childKey(parentKey, t.s.nodeId, t.e.port, t.index, (seen.get(t.s.nodeId) ?? 0) > 1),
-      nodeId: t.s.nodeId,
-      parentKey,
-      payloadText: t.e.payloadText,
-      headersText: t.e.headersText,
-    });
-  }
-  // Payloads that went on are stored once, as the next steps' inputs; only a port's count is kept here.
-  const outputParts = Object.keys(counts).map((port) =>
-    unrouted[port]
-      ? `${JSON.stringify(port)}:[${unrouted[port]!.join(',')}]`
-      : `${JSON.stringify(port)}:${counts[port]}`,
-  );
-  const lease = next.length > 0 && host.leaseNext(next.length);
-  const result = await host.store.completeStep({
-    runId: step.runId,
-    key: step.key,
-    workerId: host.workerId,
-    attempt: attempt.attempt,
-    startedAt: attempt.startedAt,
-    endedAt: attempt.endedAt,
-    outputText: outputParts.length > 0 ? `{${outputParts.join(',')}}` : null,
-    errorText: attempt.errorText,
-    next,
-    leaseNextTo: lease ? host.workerId : null,
-  });
-  const status = attempt.errorText === null ? 'succeeded' : 'routed-error';
-  const errorJson = attempt.errorText === null ? undefined : (JSON.parse(attempt.errorText) as StepTransition['error']);
-  host.transition(
-    transition(step, plan, node, status, attempt.attempt, attempt.endedAt - attempt.startedAt, counts, errorJson),
-  );
-  if (lease) {
-    host.enqueue(
-      next.map((n) => ({
-        ...n,
-        runId: step.runId,
-        flowId: plan.id,
-        flowVersion: plan.version,
-        attempts: 0,
-        availableAt: attempt.endedAt,
-      })),
-    );
-  }
+  const { next, outputText, counts } = nextSteps(step, node, from, [emitted]);
+  const lease = host.leaseNext(next.length);
+  const result = await host.store.completeStep(outcomeOf(ex, host, failed, next, outputText, lease));
+  host.transition(transition(step, plan, node, 'routed-error', attempt, endedAt - startedAt, counts, errorJson));
+  if (lease) host.enqueue(next.map((n) => claimedOf(n, step, plan)));
   if (result.released.length > 0) host.enqueue(result.released);
   if (result.runEnded) host.runEnded(step.runId, plan.id, result);
 }
 
 async function park(
-  step: ClaimedStep,
+  ex: Executed,
   plan: FlowPlan,
   host: RunnerHost,
   failed: AttemptRecord | null,
   reason: string,
   code: string,
   resumeKey: string,
-  timing?: { attempt: number; startedAt: number; endedAt: number },
 ): Promise<void> {
   const now = host.now();
   const result = await host.store.parkRun({
-    runId: step.runId,
-    key: step.key,
+    runId: ex.step.runId,
+    key: ex.step.key,
     workerId: host.workerId,
     dlqId: host.newId(),
     failed,
-    startedAt: failed?.startedAt ?? timing?.startedAt ?? now,
-    endedAt: failed?.endedAt ?? timing?.endedAt ?? now,
+    startedAt: ex.startedAt,
+    endedAt: ex.endedAt,
     reason,
     code,
     resumeKey,
     now,
   });
-  const node = plan.nodes.get(step.nodeId);
-  if (node) {
+  if (ex.node) {
     const error = failed ? (JSON.parse(failed.errorText) as StepTransition['error']) : undefined;
-    host.transition(
-      transition(
-        step,
-        plan,
-        node,
-        'parked',
-        failed?.attempt ?? timing?.attempt ?? 1,
-        (failed?.endedAt ?? now) - (failed?.startedAt ?? now),
-        {},
-        error,
-      ),
-    );
+    host.transition(transition(ex.step, plan, ex.node, 'parked', ex.attempt, ex.endedAt - ex.startedAt, {}, error));
   }
   if (result.released.length > 0) host.enqueue(result.released);
-  host.runEnded(step.runId, plan.id, { ...result, runEnded: result.runEnded ?? 'dead_lettered' });
+  host.runEnded(ex.step.runId, plan.id, { ...result, runEnded: result.runEnded ?? 'dead_lettered' });
 }
 
 function transition(

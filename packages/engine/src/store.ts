@@ -65,6 +65,11 @@ export type AcceptResult =
 export interface StepOutcome {
   readonly runId: number;
   readonly key: string;
+  /**
+   * Set when the step was never stored on its own: a pure step run in a chain, created and
+   * finished in this same transaction (one row write instead of an insert and an update).
+   */
+  readonly create?: NewStep;
   readonly workerId: string;
   readonly attempt: number;
   readonly startedAt: number;
@@ -212,6 +217,11 @@ export interface Store {
   /** Leases up to `limit` ready steps whose time has come, oldest first. */
   claimReady(workerId: string, now: number, limit: number): Promise<ClaimedStep[]>;
   completeStep(outcome: StepOutcome): Promise<CompletionResult>;
+  /**
+   * Commits several outcomes in one transaction, in order (a chain of pure steps: each one's
+   * step was created by an earlier outcome of the same batch).
+   */
+  completeSteps(outcomes: readonly StepOutcome[]): Promise<CompletionResult[]>;
   scheduleRetry(req: RetryRequest): Promise<void>;
   parkRun(req: ParkRequest): Promise<CompletionResult>;
   replay(req: ReplayRequest): Promise<ClaimedStep>;

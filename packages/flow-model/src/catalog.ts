@@ -46,6 +46,8 @@ export interface CatalogNodeType {
   readonly connection?: { readonly types: readonly string[]; readonly required: boolean };
   /** The node changes something outside Millrace; it gets a stable idempotency key per step. */
   readonly sideEffect: boolean;
+  /** Deterministic, no effect outside the run: may be chained without a commit between steps. */
+  readonly pure: boolean;
   readonly config: JsonSchema;
   readonly input: JsonSchema;
   readonly errors: readonly CatalogError[];

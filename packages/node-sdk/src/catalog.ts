@@ -36,6 +36,7 @@ export function catalogEntry(spec: NodeSpec): CatalogNodeType {
       ? { connection: { types: [...spec.connection.types], required: spec.connection.required ?? true } }
       : {}),
     sideEffect: spec.sideEffect ?? false,
+    pure: spec.pure ?? false,
     config: plain(spec.config),
     input: plain(spec.input),
     errors: [...(spec.errors ?? [])].sort((a, b) => a.code.localeCompare(b.code)),
@@ -108,6 +109,7 @@ export function serializeCatalog(catalog: Catalog): string {
         'entry',
         'errorPort',
         'sideEffect',
+        'pure',
         'connection',
         'inputs',
         'outputs',

@@ -35,6 +35,12 @@ export interface NodeSpec<C extends TSchema = TSchema, I extends TSchema = TSche
   readonly connection?: { readonly types: readonly string[]; readonly required?: boolean };
   /** @default false */
   readonly sideEffect?: boolean;
+  /**
+   * Deterministic and without effects outside the run (validate, map, route): the engine may run
+   * it before the step that created it is committed and journal a chain of such steps in one
+   * transaction; after a crash it simply runs again. @default false
+   */
+  readonly pure?: boolean;
   /** The error codes this node raises, for the node reference. */
   readonly errors?: readonly CatalogError[];
 }

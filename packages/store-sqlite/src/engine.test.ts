@@ -463,4 +463,52 @@ describe('engine on SQLite', () => {
     const accepted = await kit.engine.accept('sync', { payloadText: '{"ok":true}' }, { replyTimeoutMs: 5000 });
     expect(await accepted.reply).toEqual({ kind: 'reply', reply: { status: 201, bodyText: '{"ok":true}' } });
   });
+
+  it('journals a chain of pure steps in one commit and ends the run only after the steps the chain leaves', async () => {
+    kit = makeKit(undefined, { leaseMs: 60_000 });
+    const pure = scriptedNode('t.pure', passThrough, ['out'], true);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const effect = scriptedNode('t.effect', async (ctx) => {
+      await gate;
+      return passThrough(ctx);
+    });
+    const tail = scriptedNode('t.tail', passThrough, ['out'], true);
+    kit.deploy(
+      flowOf(
+        'chain',
+        [
+          { id: 'p1', type: 't.pure' },
+          { id: 'p2', type: 't.pure' },
+          { id: 'fx', type: 't.effect' },
+          { id: 't1', type: 't.tail' },
+        ],
+        [
+          ['trigger', 'p1'],
+          ['p1', 'p2'],
+          ['p2', 'fx'],
+          ['fx', 't1'],
+        ],
+      ),
+      { p1: pure.def, fx: effect.def, t1: tail.def },
+    );
+    await kit.engine.start();
+    const commits = kit.store.commitStats.commits;
+    const { runId } = await kit.engine.accept('chain', { payloadText: '{}' });
+    await eventually(
+      async () => (await kit.store.listSteps(runId)).some((s) => s.nodeId === 'fx'),
+      'the effect step to be stored',
+    );
+    expect((await kit.store.getRun(runId))!.status).toBe('running');
+    expect((await kit.store.listSteps(runId)).map((s) => [s.nodeId, s.status])).toEqual([
+      ['p1', 'done'],
+      ['p2', 'done'],
+      ['fx', 'leased'],
+    ]);
+    // Acceptance, then the chain p1 → p2 with the creation of fx, in one more commit.
+    expect(kit.store.commitStats.commits - commits).toBe(2);
+    release();
+    expect(await ended(runId)).toBe('succeeded');
+    expect(tail.total()).toBe(1);
+  });
 });

@@ -173,6 +173,8 @@ export class SqliteStore implements Store {
   }
 
   claimReady(workerId: string, now: number, limit: number): Promise<ClaimedStep[]> {
+    // Polling finds nothing most of the time: look first, so an idle poll costs no transaction.
+    if (this.s.anyReady.get(now) === undefined) return Promise.resolve([]);
     // RETURNING does not keep the subquery's order: sort here, oldest first.
     return this.tx.write(() =>
       (this.s.claim.all(workerId, now, limit) as StepRow[])
@@ -198,12 +200,47 @@ export class SqliteStore implements Store {
   }
 
   completeStep(o: StepOutcome): Promise<CompletionResult> {
-    return this.tx.write((): CompletionResult => {
-      this.s.finishStep.run('done', o.attempt, o.outputText, o.errorText, o.startedAt, o.endedAt, o.runId, o.key);
-      const status = o.leaseNextTo ? 'leased' : 'ready';
-      for (const step of o.next) this.insertStep(o.runId, step, status, o.leaseNextTo, o.endedAt);
-      return this.settleRun(o.runId, o.next.length - 1, 0, o.endedAt, o.leaseNextTo);
+    return this.tx.write(() => this.settleRun(o.runId, this.applyOutcome(o), 0, o.endedAt, o.leaseNextTo));
+  }
+
+  completeSteps(outcomes: readonly StepOutcome[]): Promise<CompletionResult[]> {
+    return this.tx.write(() => {
+      // Settle each run once, with the net change: mid-chain the count may touch zero without the run being done.
+      const delta = new Map<number, { delta: number; at: number; lease: string | null }>();
+      for (const o of outcomes) {
+        const d = delta.get(o.runId) ?? { delta: 0, at: o.endedAt, lease: o.leaseNextTo };
+        delta.set(o.runId, { delta: d.delta + this.applyOutcome(o), at: o.endedAt, lease: o.leaseNextTo ?? d.lease });
+      }
+      return [...delta].map(([runId, d]) => this.settleRun(runId, d.delta, 0, d.at, d.lease));
     });
+  }
+
+  /** Writes a step's outcome and its next steps; returns the change in the run's pending steps. */
+  private applyOutcome(o: StepOutcome): number {
+    if (o.create) {
+      const c = o.create;
+      this.s.insertDoneStep.run(
+        o.runId,
+        c.key,
+        c.nodeId,
+        c.parentKey,
+        o.attempt,
+        o.endedAt,
+        c.payloadText,
+        c.headersText,
+        o.outputText,
+        o.errorText,
+        o.startedAt,
+        o.startedAt,
+        o.endedAt,
+      );
+    } else {
+      this.s.finishStep.run('done', o.attempt, o.outputText, o.errorText, o.startedAt, o.endedAt, o.runId, o.key);
+    }
+    const status = o.leaseNextTo ? 'leased' : 'ready';
+    for (const step of o.next) this.insertStep(o.runId, step, status, o.leaseNextTo, o.endedAt);
+    // A step created here was never counted as pending, so it adds its successors only.
+    return o.next.length - (o.create ? 0 : 1);
   }
 
   /**

@@ -34,11 +34,19 @@ export function prepareStatements(db: Database) {
          available_at = excluded.available_at, leased_by = excluded.leased_by, payload = excluded.payload, headers = excluded.headers,
          output = NULL, error = NULL, started_at = NULL, ended_at = NULL`,
     ),
+    insertDoneStep: p(
+      `INSERT INTO steps (run_id, key, node_id, parent_key, status, attempts, available_at, payload, headers, output, error, created_at, started_at, ended_at)
+       VALUES (?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, key) DO UPDATE SET node_id = excluded.node_id, parent_key = excluded.parent_key, status = 'done',
+         attempts = excluded.attempts, leased_by = NULL, payload = excluded.payload, headers = excluded.headers, output = excluded.output,
+         error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,
+    ),
     claim: p(
       `UPDATE steps SET status = 'leased', leased_by = ?
        WHERE rowid IN (SELECT rowid FROM steps WHERE status = 'ready' AND available_at <= ? ORDER BY available_at LIMIT ?)
        RETURNING ${STEP_COLUMNS}`,
     ),
+    anyReady: p("SELECT 1 FROM steps WHERE status = 'ready' AND available_at <= ? LIMIT 1"),
     runFlow: p('SELECT flow_id, flow_version FROM runs WHERE id = ?'),
     finishStep: p(
       'UPDATE steps SET status = ?, attempts = ?, output = ?, error = ?, started_at = ?, ended_at = ?, leased_by = NULL WHERE run_id = ? AND key = ?',

@@ -53,6 +53,7 @@ export function scriptedNode(
   type: string,
   behave: (ctx: RunContext, count: number) => Promise<NodeResult> | NodeResult,
   outputs = ['out'],
+  pure = false,
 ) {
   const counts = new Map<string, number>();
   const keys: string[] = [];
@@ -62,6 +63,7 @@ export function scriptedNode(
       version: 1,
       title: type,
       description: 'test',
+      pure,
       category: 'transform',
       config: Type.Object({}, { additionalProperties: true }),
       input: Type.Unknown(),

@@ -349,6 +349,8 @@ function millraceSystem(label, extraEnv) {
         0,
         [
           '--no-node-snapshot',
+          // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles Millrace under load.
+          ...(env.BENCH_NODE_FLAGS ? env.BENCH_NODE_FLAGS.split(' ') : []),
           MILLRACE_BIN,
           'serve',
           '--headless',

@@ -71,7 +71,8 @@ export async function serveCommand(
   });
   io.out('millrace: stopping');
   await ingress.close();
+  const { commits, writes } = runtime.store.commitStats;
   await runtime.close({ drainMs });
-  io.out('millrace: stopped');
+  io.out(`millrace: stopped (${writes} writes in ${commits} transactions)`);
   return 0;
 }

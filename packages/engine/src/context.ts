@@ -70,6 +70,7 @@ class StepContext implements RunContext {
     return (this.messageValue ??= inputMessage(
       this.step.payloadText,
       h === null ? EMPTY : (JSON.parse(h) as Record<string, string>),
+      this.step.parsedPayload,
     ));
   }
   get idempotencyKey(): string {

@@ -7,7 +7,7 @@ import { TransitionStream, type TransitionListener } from './events.ts';
 import { IdGenerator, idAt } from './ids.ts';
 import { childKey } from './keys.ts';
 import type { FlowPlan } from './plan.ts';
-import { runStep, type RunnerHost } from './step-runner.ts';
+import { executeChain, finishChain, isPureNode, runStep, type Chain, type RunnerHost } from './step-runner.ts';
 import type { ClaimedStep, CompletionResult, NewStep, RunStatus, Store } from './store.ts';
 
 export interface EngineOptions {
@@ -171,7 +171,7 @@ export class Engine {
    */
   async accept(
     flowId: string,
-    event: { payloadText: string; headersText?: string | null },
+    event: { payloadText: string; headersText?: string | null; parsedPayload?: { value: unknown } },
     options: AcceptOptions = {},
   ): Promise<Accepted> {
     if (this.stopping)
@@ -230,6 +230,7 @@ export class Engine {
         parentKey: null,
         payloadText: event.payloadText,
         headersText,
+        inheritsPayload: true,
       });
     }
     const lease = this.host.leaseNext(firstSteps.length);
@@ -237,6 +238,32 @@ export class Engine {
     // Register the waiter before the run can possibly answer.
     let reply: Promise<ReplyOutcome> | undefined;
     if (options.replyTimeoutMs !== undefined) reply = this.waitFor(runId, options.replyTimeoutMs);
+    // Pure first steps (validate, map, route…) run before the acceptance commit and are journaled
+    // with it: one transaction instead of two. Safe because the event is not acknowledged until
+    // that commit, and pure steps only run again if it never happens. Not for ordered flows: a
+    // held run must not run ahead of the one before it.
+    let chain: Chain | undefined;
+    if (
+      lease &&
+      slots.orderBy === null &&
+      firstSteps.length > 0 &&
+      firstSteps.every((s) => isPureNode(plan, s.nodeId))
+    ) {
+      const parsed = event.parsedPayload;
+      const start = firstSteps.map((s) => ({
+        step: {
+          ...s,
+          runId,
+          flowId,
+          flowVersion: plan.version,
+          attempts: 0,
+          availableAt: 0,
+          ...(parsed ? { parsedPayload: parsed } : {}),
+        },
+        created: s,
+      }));
+      chain = await executeChain(start, plan, this.host);
+    }
     let result;
     try {
       result = await this.store.acceptRun({
@@ -250,7 +277,8 @@ export class Engine {
         idempotencyKey,
         orderKey,
         businessKeysText: businessKeys,
-        firstSteps,
+        firstSteps: chain ? firstSteps.filter((s) => !chain!.finished.has(s.key)) : firstSteps,
+        ...(chain ? { chain: chain.outcomes } : {}),
         leaseTo: lease ? this.workerId : null,
         now: this.host.now(),
       });
@@ -264,7 +292,13 @@ export class Engine {
       return { runId: result.runId, duplicate: true, held: false };
     }
     this.host.transition({ kind: 'run', flowId, runId, status: 'accepted' });
-    if (firstSteps.length === 0) this.resolveWaiter(runId, { kind: 'ended', status: 'succeeded' });
+    if (chain) {
+      // First steps that failed or parked were stored as leased steps; finishChain handles them.
+      const c = chain;
+      void finishChain(c, result.completion ? [result.completion] : [], plan, this.host).catch((e: unknown) =>
+        this.host.log.error('finishing a chain failed', { runId, error: String(e) }),
+      );
+    } else if (firstSteps.length === 0) this.resolveWaiter(runId, { kind: 'ended', status: 'succeeded' });
     else if (lease && !result.held) {
       this.enqueue(
         firstSteps.map((s) => ({ ...s, runId, flowId, flowVersion: plan.version, attempts: 0, availableAt: 0 })),

@@ -56,40 +56,73 @@ const MAX_CHAIN = 64;
 const NEVER = new AbortController().signal;
 
 /**
- * Runs a step, then — without a commit in between — the pure steps it enables (validate, map,
- * route…), and journals the whole chain in one transaction together with the steps it leaves
- * for later. A crash before that commit loses nothing: the first step was committed before it
- * ran, and pure steps just run again. Replies to a waiting caller are sent only after the commit.
+ * Runs one claimed step and the pure steps it enables, and journals them in one transaction.
  * Failures are handled after the commit: retried, routed to the error port, sent to a governing
  * retry node's `exhausted` port, or parked in dead letters.
  */
 export async function runStep(first: ClaimedStep, plan: FlowPlan, host: RunnerHost): Promise<void> {
+  const chain = await executeChain([{ step: first, created: null }], plan, host);
+  const results =
+    chain.outcomes.length === 0
+      ? []
+      : chain.outcomes.length === 1
+        ? [await host.store.completeStep(chain.outcomes[0]!)]
+        : await host.store.completeSteps(chain.outcomes);
+  await finishChain(chain, results, plan, host);
+}
+
+interface Done {
+  readonly ex: Executed;
+  readonly next: NewStep[];
+  readonly outputText: string | null;
+  readonly counts: Record<string, number>;
+  readonly lease: boolean;
+  /** The NewStep this step was created as, when the chain created it (not yet stored). */
+  readonly created: NewStep | null;
+}
+
+/** A chain of steps run in memory, ready to be journaled in one transaction. */
+export interface Chain {
+  readonly outcomes: StepOutcome[];
+  /** Keys of steps created and finished inside the chain (they need no row of their own before). */
+  readonly finished: ReadonlySet<string>;
+  readonly done: readonly Done[];
+  readonly replies: ReadonlyArray<() => void>;
+  readonly later: readonly ClaimedStep[];
+  readonly failed: readonly Executed[];
+  readonly parked: readonly Executed[];
+}
+
+/**
+ * Runs steps, then — without a commit in between — the pure steps they enable (validate, map,
+ * route…). Nothing is written: the caller journals `outcomes` in one transaction (with the
+ * acceptance of the run, or as one completion), then calls finishChain. A crash before that
+ * commit loses nothing: the chain's first steps were committed before they ran, or the event
+ * was not acknowledged yet, and pure steps just run again.
+ */
+export async function executeChain(
+  start: ReadonlyArray<{ step: ClaimedStep; created: NewStep | null }>,
+  plan: FlowPlan,
+  host: RunnerHost,
+): Promise<Chain> {
   const replies: Array<() => void> = [];
   const services: ContextServices = {
     store: host.store,
     sandbox: host.sandbox,
     log: host.log,
     now: host.now,
+    // Replies to a waiting caller are sent only once the chain is committed.
     reply(runId: number, reply: Reply): boolean {
       if (!host.waiting(runId)) return false;
       replies.push(() => host.reply(runId, reply));
       return true;
     },
   };
-  interface Done {
-    readonly ex: Executed;
-    readonly next: NewStep[];
-    readonly outputText: string | null;
-    readonly counts: Record<string, number>;
-    readonly lease: boolean;
-    /** The NewStep this step was created as, when a chain created it (not yet stored). */
-    readonly created: NewStep | null;
-  }
   const done: Done[] = [];
   const later: ClaimedStep[] = [];
   const failed: Executed[] = [];
   const parked: Executed[] = [];
-  const queue: Array<{ step: ClaimedStep; created: NewStep | null }> = [{ step: first, created: null }];
+  const queue = [...start];
   while (queue.length > 0) {
     const { step, created } = queue.shift()!;
     const ex = await execute(step, plan, services);
@@ -122,41 +155,52 @@ export async function runStep(first: ClaimedStep, plan: FlowPlan, host: RunnerHo
     if (chain) for (const n of next) queue.push({ step: claimedOf(n, ex.step, plan), created: n });
     else if (lease) for (const n of next) later.push(claimedOf(n, ex.step, plan));
   }
-  if (done.length > 0) {
-    // A chained step that finished is written once, as done, by its own outcome; one that
-    // failed or parked is created by its parent like any step, then handled below.
-    const finished = new Set(done.filter((d) => d.created).map((d) => d.ex.step.key));
-    const outcomes = done.map((d) => ({
-      ...outcomeOf(
-        d.ex,
-        host,
-        { attempt: d.ex.attempt, errorText: null },
-        d.next.filter((n) => !finished.has(n.key)),
-        d.outputText,
-        d.lease,
-      ),
-      ...(d.created ? { create: d.created } : {}),
-    }));
-    const results =
-      outcomes.length === 1 ? [await host.store.completeStep(outcomes[0]!)] : await host.store.completeSteps(outcomes);
-    for (const r of replies) r();
-    if (host.observed())
-      for (const d of done)
-        host.transition(
-          transition(d.ex.step, plan, d.ex.node!, 'succeeded', d.ex.attempt, d.ex.endedAt - d.ex.startedAt, d.counts),
-        );
-    if (later.length > 0) host.enqueue(later);
-    for (const r of results) {
-      if (r.released.length > 0) host.enqueue(r.released);
-      if (r.runEnded) host.runEnded(first.runId, plan.id, r);
-    }
+  // A chained step that finished is written once, as done, by its own outcome; one that failed
+  // or parked is created by its parent like any step, then handled by finishChain.
+  const finished = new Set(done.filter((d) => d.created).map((d) => d.ex.step.key));
+  const outcomes = done.map((d) => ({
+    ...outcomeOf(
+      d.ex,
+      host,
+      { attempt: d.ex.attempt, errorText: null },
+      d.next.filter((n) => !finished.has(n.key)),
+      d.outputText,
+      d.lease,
+    ),
+    ...(d.created ? { create: d.created } : {}),
+  }));
+  return { outcomes, finished, done, replies, later, failed, parked };
+}
+
+/** After the chain's commit: answer callers, hand on the steps it left, handle its failures. */
+export async function finishChain(
+  chain: Chain,
+  results: readonly CompletionResult[],
+  plan: FlowPlan,
+  host: RunnerHost,
+): Promise<void> {
+  for (const r of chain.replies) r();
+  if (host.observed()) {
+    for (const d of chain.done)
+      host.transition(
+        transition(d.ex.step, plan, d.ex.node!, 'succeeded', d.ex.attempt, d.ex.endedAt - d.ex.startedAt, d.counts),
+      );
   }
-  for (const ex of parked) {
+  if (chain.later.length > 0) host.enqueue(chain.later);
+  for (const r of results) {
+    if (r.released.length > 0) host.enqueue(r.released);
+    if (r.runEnded) host.runEnded(r.runId, plan.id, r);
+  }
+  for (const ex of chain.parked) {
     // A dead-letter node: replay resumes at the step that fed it, so a fixed flow can re-decide.
     const r = ex.result as Extract<NodeResult, { kind: 'park' }>;
     await park(ex, plan, host, null, r.reason, r.code ?? 'PARKED', ex.step.parentKey ?? ex.step.key);
   }
-  for (const ex of failed) await handleFailure(ex, plan, host);
+  for (const ex of chain.failed) await handleFailure(ex, plan, host);
+}
+
+export function isPureNode(plan: FlowPlan, nodeId: string): boolean {
+  return isPure(plan, nodeId);
 }
 
 function isPure(plan: FlowPlan, nodeId: string): boolean {
@@ -223,6 +267,7 @@ function nextSteps(step: ClaimedStep, node: PlanNode, from: PlanNode, emitted: r
     parentKey,
     payloadText: t.e.payloadText,
     headersText: t.e.headersText,
+    ...(t.e.payloadText === step.payloadText ? { inheritsPayload: true } : {}),
   }));
   // Payloads that went on are stored once, as the next steps' inputs; only a port's count is kept here.
   const parts = Object.keys(counts).map((port) =>
@@ -256,7 +301,19 @@ function outcomeOf(
 }
 
 function claimedOf(n: NewStep, parent: ClaimedStep, plan: FlowPlan): ClaimedStep {
-  return { ...n, runId: parent.runId, flowId: plan.id, flowVersion: plan.version, attempts: 0, availableAt: 0 };
+  // Spelled out rather than spread: this runs for every step, and the spread was measurable.
+  return {
+    key: n.key,
+    nodeId: n.nodeId,
+    parentKey: n.parentKey,
+    payloadText: n.payloadText,
+    headersText: n.headersText,
+    runId: parent.runId,
+    flowId: plan.id,
+    flowVersion: plan.version,
+    attempts: 0,
+    availableAt: 0,
+  };
 }
 
 async function handleFailure(ex: Executed, plan: FlowPlan, host: RunnerHost): Promise<void> {

@@ -24,12 +24,19 @@ export interface NewStep {
   readonly nodeId: string;
   readonly parentKey: string | null;
   readonly payloadText: string;
+  /**
+   * The payload is the very text its parent step received (the run's input for a first step):
+   * a pass-through (validate, route…). The store may then keep it once, not once per step.
+   */
+  readonly inheritsPayload?: boolean;
   /** JSON text of the message headers, or null for none. */
   readonly headersText: string | null;
 }
 
 /** A step a worker holds and will run. */
 export interface ClaimedStep extends NewStep {
+  /** The payload already parsed (by the webhook that received it), so no node parses it again. */
+  readonly parsedPayload?: { readonly value: unknown };
   readonly runId: number;
   readonly flowId: string;
   readonly flowVersion: string;
@@ -52,13 +59,23 @@ export interface AcceptRequest {
   /** JSON text of `{ name: value }`, or null. */
   readonly businessKeysText: string | null;
   readonly firstSteps: readonly NewStep[];
+  /**
+   * Outcomes of pure steps already run on this event (validate, map…), journaled with the run in
+   * the same transaction; their first steps are created by these outcomes, not by `firstSteps`.
+   */
+  readonly chain?: readonly StepOutcome[];
   /** Lease the first steps to this worker (it will run them at once), or leave them ready for any worker. */
   readonly leaseTo: string | null;
   readonly now: number;
 }
 
 export type AcceptResult =
-  | { readonly kind: 'accepted'; readonly runId: number; readonly held: boolean }
+  | {
+      readonly kind: 'accepted';
+      readonly runId: number;
+      readonly held: boolean;
+      readonly completion: CompletionResult | null;
+    }
   /** The idempotency key was seen: the existing run answers, the duplicate is recorded as suppressed. */
   | { readonly kind: 'duplicate'; readonly runId: number };
 
@@ -89,6 +106,7 @@ export interface StepOutcome {
 }
 
 export interface CompletionResult {
+  readonly runId: number;
   /** Set when the run has no pending step left and so ended with this status. */
   readonly runEnded: RunStatus | null;
   /** Steps of a run held behind this one (same order key), released and leased to the worker. */

@@ -36,8 +36,12 @@ export function payloadTextOf(m: OutMessage): string {
 }
 
 /** Builds an input message over JSON text; the payload is parsed once, when first read. */
-export function inputMessage<P = unknown>(payloadText: string, headers: Headers = {}): InputMessage<P> {
-  let parsed: { value: P } | undefined;
+export function inputMessage<P = unknown>(
+  payloadText: string,
+  headers: Headers = {},
+  parsedPayload?: { value: P },
+): InputMessage<P> {
+  let parsed = parsedPayload;
   return {
     payloadText,
     headers,

@@ -154,7 +154,7 @@ export class Ingress {
     try {
       accepted = await this.o.engine.accept(
         route.flowId,
-        { payloadText: text, headersText: keptHeaders(req.headers) },
+        { payloadText: text, headersText: keptHeaders(req.headers), parsedPayload: { value: parsed.value } },
         sync ? { replyTimeoutMs: route.config.syncTimeoutMs ?? 30_000 } : {},
       );
     } catch (e) {

@@ -464,7 +464,7 @@ describe('engine on SQLite', () => {
     expect(await accepted.reply).toEqual({ kind: 'reply', reply: { status: 201, bodyText: '{"ok":true}' } });
   });
 
-  it('journals a chain of pure steps in one commit and ends the run only after the steps the chain leaves', async () => {
+  it('journals the acceptance and a chain of pure steps in one commit, and ends the run only after the steps the chain leaves', async () => {
     kit = makeKit(undefined, { leaseMs: 60_000 });
     const pure = scriptedNode('t.pure', passThrough, ['out'], true);
     let release: () => void = () => {};
@@ -505,8 +505,8 @@ describe('engine on SQLite', () => {
       ['p2', 'done'],
       ['fx', 'leased'],
     ]);
-    // Acceptance, then the chain p1 → p2 with the creation of fx, in one more commit.
-    expect(kit.store.commitStats.commits - commits).toBe(2);
+    // The chain p1 → p2 runs before the acceptance commit and is journaled with it, fx created too.
+    expect(kit.store.commitStats.commits - commits).toBe(1);
     release();
     expect(await ended(runId)).toBe('succeeded');
     expect(tail.total()).toBe(1);

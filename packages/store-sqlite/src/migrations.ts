@@ -48,7 +48,8 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         attempts INTEGER NOT NULL DEFAULT 0,
         available_at INTEGER NOT NULL,
         leased_by TEXT,
-        payload TEXT NOT NULL,
+        -- NULL: the same text as the parent step's input (the run's for a first step), kept once.
+        payload TEXT,
         headers TEXT,
         output TEXT,
         error TEXT,

@@ -30,6 +30,8 @@ export interface SqliteStoreOptions {
   readonly walAutocheckpoint?: number;
 }
 
+const stored = (step: NewStep): string | null => (step.inheritsPayload ? null : step.payloadText);
+
 interface StepRow {
   run_id: number;
   key: string;
@@ -38,7 +40,7 @@ interface StepRow {
   status: string;
   attempts: number;
   available_at: number;
-  payload: string;
+  payload: string | null;
   headers: string | null;
   output: string | null;
   error: string | null;
@@ -152,8 +154,22 @@ export class SqliteStore implements Store {
       );
       const status = held ? 'held' : req.leaseTo ? 'leased' : 'ready';
       for (const step of req.firstSteps) this.insertStep(req.runId, step, status, held ? null : req.leaseTo, req.now);
-      if (req.firstSteps.length === 0) this.s.endRun.run('succeeded', req.now, req.runId);
-      return { kind: 'accepted', runId: req.runId, held };
+      let pending = req.firstSteps.length;
+      let at = req.now;
+      for (const o of req.chain ?? []) {
+        pending += this.applyOutcome(o);
+        at = o.endedAt;
+      }
+      if (pending !== req.firstSteps.length) this.s.adjustRun.get(pending - req.firstSteps.length, 0, req.runId);
+      if (pending > 0) return { kind: 'accepted', runId: req.runId, held, completion: null };
+      // Nothing left to do (no step, or a chain that ran to its end): the run ends as it starts.
+      this.s.endRun.run('succeeded', at, req.runId);
+      return {
+        kind: 'accepted',
+        runId: req.runId,
+        held,
+        completion: { runId: req.runId, runEnded: 'succeeded', released: [] },
+      };
     });
   }
 
@@ -166,10 +182,20 @@ export class SqliteStore implements Store {
       status,
       now,
       leasedBy,
-      step.payloadText,
+      stored(step),
       step.headersText,
       now,
     );
+  }
+
+  /** A step's input text; a NULL column means "the same as the parent's" (see NewStep.inheritsPayload). */
+  private payloadOf(row: { run_id: number; parent_key: string | null; payload: string | null }): string {
+    let r = row;
+    while (r.payload === null) {
+      if (r.parent_key === null) return (this.s.runPayload.get(r.run_id) as { payload: string }).payload;
+      r = this.s.stepPayload.get(r.run_id, r.parent_key) as typeof row;
+    }
+    return r.payload;
   }
 
   claimReady(workerId: string, now: number, limit: number): Promise<ClaimedStep[]> {
@@ -190,7 +216,7 @@ export class SqliteStore implements Store {
       key: r.key,
       nodeId: r.node_id,
       parentKey: r.parent_key,
-      payloadText: r.payload,
+      payloadText: this.payloadOf(r),
       headersText: r.headers,
       flowId: run.flow_id,
       flowVersion: run.flow_version,
@@ -226,7 +252,7 @@ export class SqliteStore implements Store {
         c.parentKey,
         o.attempt,
         o.endedAt,
-        c.payloadText,
+        stored(c),
         c.headersText,
         o.outputText,
         o.errorText,
@@ -254,7 +280,7 @@ export class SqliteStore implements Store {
     now: number,
     leaseTo: string | null,
   ): CompletionResult {
-    if (pendingDelta === 0 && parkedDelta === 0) return { runEnded: null, released: [] };
+    if (pendingDelta === 0 && parkedDelta === 0) return { runId, runEnded: null, released: [] };
     const run = this.s.adjustRun.get(pendingDelta, parkedDelta, runId) as {
       pending: number;
       parked: number;
@@ -264,12 +290,12 @@ export class SqliteStore implements Store {
     };
     if (run.pending > 0) {
       if (run.parked > 0 && run.status !== 'dead_lettered') this.s.setRunStatus.run('dead_lettered', runId);
-      return { runEnded: null, released: [] };
+      return { runId, runEnded: null, released: [] };
     }
     const ended: RunStatus = run.parked > 0 ? 'dead_lettered' : run.status === 'discarded' ? 'discarded' : 'succeeded';
     this.s.endRun.run(ended, now, runId);
     const released = run.order_key === null ? [] : this.releaseNext(run.flow_id, run.order_key, now, leaseTo);
-    return { runEnded: ended, released };
+    return { runId, runEnded: ended, released };
   }
 
   private releaseNext(flowId: string, orderKey: string, now: number, leaseTo: string | null): ClaimedStep[] {
@@ -318,7 +344,7 @@ export class SqliteStore implements Store {
         resume.node_id,
         req.reason,
         req.code,
-        step.payload,
+        this.payloadOf(step),
         step.headers,
         req.now,
       );
@@ -394,7 +420,7 @@ export class SqliteStore implements Store {
       parentKey: r.parent_key,
       status: r.status as StepRecord['status'],
       attempts: r.attempts,
-      payloadText: r.payload,
+      payloadText: this.payloadOf(r),
       headersText: r.headers,
       outputText: r.output,
       errorText: r.error,

@@ -47,6 +47,8 @@ export function prepareStatements(db: Database) {
        RETURNING ${STEP_COLUMNS}`,
     ),
     anyReady: p("SELECT 1 FROM steps WHERE status = 'ready' AND available_at <= ? LIMIT 1"),
+    runPayload: p('SELECT payload FROM runs WHERE id = ?'),
+    stepPayload: p('SELECT run_id, parent_key, payload FROM steps WHERE run_id = ? AND key = ?'),
     runFlow: p('SELECT flow_id, flow_version FROM runs WHERE id = ?'),
     finishStep: p(
       'UPDATE steps SET status = ?, attempts = ?, output = ?, error = ?, started_at = ?, ended_at = ?, leased_by = NULL WHERE run_id = ? AND key = ?',

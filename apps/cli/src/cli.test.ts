@@ -161,3 +161,49 @@ describe('millrace pack seal', () => {
     expect(readFileSync(join(pack, 'pack.json'), 'utf8')).toBe(before);
   });
 });
+
+describe('millrace run', () => {
+  it('runs one event on a real SQLite file and prints the run trace as JSON', async () => {
+    const input = join(scratch, 'event.json');
+    writeFileSync(input, JSON.stringify({ n: 3 }));
+    const r = await spawnCli(
+      'run',
+      'packages/runtime/fixtures/echo.flow.json',
+      '--profile',
+      'packages/runtime/fixtures/P100.json',
+      '--input',
+      input,
+    );
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.stdout) as {
+      status: string;
+      flow: { id: string };
+      steps: Array<{ node: string; status: string; output: unknown }>;
+    };
+    expect(trace.status).toBe('succeeded');
+    expect(trace.flow.id).toBe('echo');
+    expect(trace.steps.map((s) => [s.node, s.status])).toEqual([
+      ['which', 'done'],
+      ['double', 'done'],
+      ['answer', 'done'],
+    ]);
+    expect(trace.steps[2]!.output).toEqual({ out: [{ n: 6, tag: { size: 'small' } }] });
+  });
+
+  it('refuses an input file that is not JSON with a one-line reason', async () => {
+    const input = join(scratch, 'broken-event.json');
+    writeFileSync(input, '{"n": }');
+    const r = await run(
+      'run',
+      'packages/runtime/fixtures/echo.flow.json',
+      '--profile',
+      'packages/runtime/fixtures/P100.json',
+      '--input',
+      input,
+    );
+    expect(r).toMatchObject({
+      code: 2,
+      err: [`millrace: ${input}: is not valid JSON: expected a value, found "}" at line 1, column 7`],
+    });
+  });
+});

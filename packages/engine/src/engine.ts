@@ -238,12 +238,14 @@ export class Engine {
     // Register the waiter before the run can possibly answer.
     let reply: Promise<ReplyOutcome> | undefined;
     if (options.replyTimeoutMs !== undefined) reply = this.waitFor(runId, options.replyTimeoutMs);
-    // Pure first steps (validate, map, route…) run before the acceptance commit and are journaled
-    // with it: one transaction instead of two. Safe because the event is not acknowledged until
-    // that commit, and pure steps only run again if it never happens. Not for ordered flows: a
-    // held run must not run ahead of the one before it.
+    // For a caller that waits for the run's answer anyway (sync webhook), pure first steps
+    // (validate, map, route…) run before the acceptance commit and are journaled with it: one
+    // transaction instead of two. Safe because the event is not acknowledged until that commit,
+    // and pure steps only run again if it never happens. Not for async callers, whose 202 must
+    // not wait for user code, nor for ordered flows: a held run must not run ahead.
     let chain: Chain | undefined;
     if (
+      options.replyTimeoutMs !== undefined &&
       lease &&
       slots.orderBy === null &&
       firstSteps.length > 0 &&

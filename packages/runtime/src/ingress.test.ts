@@ -138,4 +138,31 @@ describe('webhook ingress', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
+
+  it('keeps serving other runs while a runaway mapping is stopped by the sandbox', async () => {
+    const events: string[] = [];
+    const off = runtime.engine.onTransition((t) => {
+      if (t.kind === 'step' && t.nodeId === 'loop') events.push(`loop ${t.status} ${t.error?.code ?? ''}`.trim());
+    });
+    // An async webhook answers once the run is durable, before any user code runs.
+    const spin = await post('/hooks/spin', '{}');
+    expect(spin.status).toBe(202);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const res = await post('/hooks/echo/v1', JSON.stringify({ n: i % 10 }));
+        events.push(`echo ${res.status}`);
+        return res.status;
+      }),
+    );
+    expect(answers.every((s) => s === 200)).toBe(true);
+    const { runId } = (await spin.json()) as { runId: string };
+    expect((await waitForRun(runId)).status).toBe('dead_lettered');
+    off();
+    console.log(events.join(' / '));
+    // Every other request was answered before the runaway step was stopped.
+    expect(events.slice(0, 20).every((e) => e === 'echo 200')).toBe(true);
+    expect(events.at(-1)).toBe('loop parked SANDBOX_TIMEOUT');
+    const [letter] = await runtime.store.listDeadLetters({ flowId: 'spin' });
+    expect(letter!.reason).toMatch(/longer than its 1000 ms/);
+  });
 });

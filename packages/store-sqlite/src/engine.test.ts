@@ -494,7 +494,8 @@ describe('engine on SQLite', () => {
     );
     await kit.engine.start();
     const commits = kit.store.commitStats.commits;
-    const { runId } = await kit.engine.accept('chain', { payloadText: '{}' });
+    // A caller that waits for the answer (sync webhook) lets the chain run before acceptance.
+    const { runId } = await kit.engine.accept('chain', { payloadText: '{}' }, { replyTimeoutMs: 10_000 });
     await eventually(
       async () => (await kit.store.listSteps(runId)).some((s) => s.nodeId === 'fx'),
       'the effect step to be stored',

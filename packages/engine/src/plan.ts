@@ -112,7 +112,11 @@ export function compilePlan(flow: Flow, options: PlanOptions): FlowPlan {
   }
 
   const exprs: string[] = [];
-  const slot = (e: string | undefined) => (e === undefined ? null : exprs.push(e) - 1);
+  // A key that cannot be computed on an event (a malformed event without the field) is no key:
+  // the run still starts, so the flow's validate node can route the event to dead letters —
+  // refusing it at the door would lose it.
+  const slot = (e: string | undefined) =>
+    e === undefined ? null : exprs.push(`(() => { try { return (${e}); } catch { return null; } })()`) - 1;
   const settings = flow.settings ?? {};
   const idempotencyKey = slot(settings.idempotencyKey);
   const orderBy = slot(settings.orderBy);

@@ -62,6 +62,17 @@ describe('webhook ingress', () => {
     expect(await big.json()).toEqual({ error: 'n is too big', n: 40 });
   });
 
+  it('starts a run for an event whose keys cannot be computed, so the flow can handle it', async () => {
+    // The flow keys runs on msg.payload.event.id; an event without it still gets its run.
+    const res = await post('/hooks/keyed', '{"malformed":true}');
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    const run = await waitForRun(runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.idempotencyKey).toBeNull();
+    expect(JSON.parse(run.businessKeysText!)).toEqual({ lot: null });
+  });
+
   it('gives one run for the same idempotency key sent 5 times at once', async () => {
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => post('/hooks/intake', JSON.stringify({ eventId: 'E-dup', lot: 'L-2' }))),

@@ -98,7 +98,7 @@ export class SqliteStore implements Store {
     this.tx = new GroupCommit(this.db);
   }
 
-  get commitStats(): { commits: number; writes: number } {
+  get commitStats(): { commits: number; writes: number; replays: number } {
     return this.tx.stats;
   }
 
@@ -137,33 +137,31 @@ export class SqliteStore implements Store {
         }
       }
       const held = req.orderKey !== null && this.s.activeForOrderKey.get(req.flowId, req.orderKey) !== undefined;
+      // The chain's outcomes settle here, so the run is written once with its final count.
+      let pending = req.firstSteps.length;
+      for (const o of req.chain ?? []) pending += o.next.length - (o.create ? 0 : 1);
+      const at = req.chain?.length ? req.chain[req.chain.length - 1]!.endedAt : req.now;
       this.s.insertRun.run(
         req.runId,
         req.flowId,
         req.flowVersion,
         req.plant,
-        held ? 'held' : 'running',
+        pending === 0 ? 'succeeded' : held ? 'held' : 'running',
         req.triggerNodeId,
         req.payloadText,
         req.headersText,
         req.idempotencyKey,
         req.orderKey,
         req.businessKeysText,
-        req.firstSteps.length,
+        pending,
         req.now,
+        pending === 0 ? at : null,
       );
       const status = held ? 'held' : req.leaseTo ? 'leased' : 'ready';
       for (const step of req.firstSteps) this.insertStep(req.runId, step, status, held ? null : req.leaseTo, req.now);
-      let pending = req.firstSteps.length;
-      let at = req.now;
-      for (const o of req.chain ?? []) {
-        pending += this.applyOutcome(o);
-        at = o.endedAt;
-      }
-      if (pending !== req.firstSteps.length) this.s.adjustRun.get(pending - req.firstSteps.length, 0, req.runId);
+      for (const o of req.chain ?? []) this.applyOutcome(o);
       if (pending > 0) return { kind: 'accepted', runId: req.runId, held, completion: null };
-      // Nothing left to do (no step, or a chain that ran to its end): the run ends as it starts.
-      this.s.endRun.run('succeeded', at, req.runId);
+      // Nothing left to do (no step, or a chain that ran to its end): the run ended as it started.
       return {
         kind: 'accepted',
         runId: req.runId,
@@ -281,21 +279,16 @@ export class SqliteStore implements Store {
     leaseTo: string | null,
   ): CompletionResult {
     if (pendingDelta === 0 && parkedDelta === 0) return { runId, runEnded: null, released: [] };
-    const run = this.s.adjustRun.get(pendingDelta, parkedDelta, runId) as {
+    // One statement adjusts the counts and, when nothing is pending any more, ends the run.
+    const run = this.s.settleRun.get({ dp: pendingDelta, dk: parkedDelta, now, id: runId }) as {
       pending: number;
-      parked: number;
       flow_id: string;
       order_key: string | null;
       status: RunStatus;
     };
-    if (run.pending > 0) {
-      if (run.parked > 0 && run.status !== 'dead_lettered') this.s.setRunStatus.run('dead_lettered', runId);
-      return { runId, runEnded: null, released: [] };
-    }
-    const ended: RunStatus = run.parked > 0 ? 'dead_lettered' : run.status === 'discarded' ? 'discarded' : 'succeeded';
-    this.s.endRun.run(ended, now, runId);
+    if (run.pending > 0) return { runId, runEnded: null, released: [] };
     const released = run.order_key === null ? [] : this.releaseNext(run.flow_id, run.order_key, now, leaseTo);
-    return { runId, runEnded: ended, released };
+    return { runId, runEnded: run.status, released };
   }
 
   private releaseNext(flowId: string, orderKey: string, now: number, leaseTo: string | null): ClaimedStep[] {

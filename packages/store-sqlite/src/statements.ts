@@ -23,8 +23,8 @@ export function prepareStatements(db: Database) {
       "SELECT 1 FROM runs WHERE flow_id = ? AND order_key = ? AND status IN ('running', 'held') LIMIT 1",
     ),
     insertRun: p(
-      `INSERT INTO runs (id, flow_id, flow_version, plant, status, trigger_node, payload, headers, idem_key, order_key, business_keys, pending, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, flow_id, flow_version, plant, status, trigger_node, payload, headers, idem_key, order_key, business_keys, pending, created_at, ended_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Creating a step whose key exists resets it: that is how a replayed branch runs again.
     upsertStep: p(
@@ -55,6 +55,16 @@ export function prepareStatements(db: Database) {
     ),
     adjustRun: p(
       'UPDATE runs SET pending = pending + ?, parked = parked + ? WHERE id = ? RETURNING pending, parked, flow_id, order_key, status',
+    ),
+    // SET expressions see the row as it was: pending + @dp is the new count.
+    settleRun: p(
+      `UPDATE runs SET pending = pending + @dp, parked = parked + @dk,
+         status = CASE
+           WHEN pending + @dp = 0 THEN CASE WHEN parked + @dk > 0 THEN 'dead_lettered' WHEN status = 'discarded' THEN 'discarded' ELSE 'succeeded' END
+           WHEN parked + @dk > 0 THEN 'dead_lettered'
+           ELSE status END,
+         ended_at = CASE WHEN pending + @dp = 0 THEN @now ELSE ended_at END
+       WHERE id = @id RETURNING pending, flow_id, order_key, status`,
     ),
     setRunStatus: p('UPDATE runs SET status = ? WHERE id = ?'),
     endRun: p('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?'),

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '@millrace/store-sqlite';
-import { freePort, IdempotentSink, ROOT, startServe, type Served } from '../test-support/processes.ts';
+import { freePort, IdempotentSink, sinkSetup, startServe, type Served } from '../test-support/processes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'millrace-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,20 +22,7 @@ describe('a runtime killed with SIGKILL under load', () => {
       }, 30);
       return true;
     };
-    const flows = join(dir, 'flows');
-    mkdirSync(flows);
-    copyFileSync(join(ROOT, 'apps/cli/fixtures/crash/effects.flow.json'), join(flows, 'effects.flow.json'));
-    const profile = join(dir, 'P100.json');
-    writeFileSync(
-      profile,
-      JSON.stringify({
-        schemaVersion: 1,
-        plant: 'P100',
-        name: 'Crash plant',
-        connections: { sink: { type: 'http', baseUrl: `http://127.0.0.1:${sinkPort}`, auth: { kind: 'none' } } },
-      }),
-    );
-    const data = join(dir, 'data');
+    const { flows, profile, data } = sinkSetup(dir, 'apps/cli/fixtures/crash/effects.flow.json', sinkPort);
     const port = await freePort();
     const serve = () => startServe({ flows, profile, data, port, env: { MILLRACE_LEASE_MS: '300' } });
 

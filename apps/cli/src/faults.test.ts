@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '@millrace/store-sqlite';
-import { BIN, freePort, IdempotentSink, ROOT, startServe } from '../test-support/processes.ts';
+import { BIN, freePort, IdempotentSink, ROOT, sinkSetup, startServe } from '../test-support/processes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'millrace-faults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,20 +38,7 @@ describe('a sink that fails in every way', () => {
       }
       return false;
     };
-    const flows = join(dir, 'flows');
-    mkdirSync(flows);
-    copyFileSync(join(ROOT, 'apps/cli/fixtures/faults/faults.flow.json'), join(flows, 'faults.flow.json'));
-    const profile = join(dir, 'P100.json');
-    writeFileSync(
-      profile,
-      JSON.stringify({
-        schemaVersion: 1,
-        plant: 'P100',
-        name: 'Faults',
-        connections: { sink: { type: 'http', baseUrl: `http://127.0.0.1:${sinkPort}`, auth: { kind: 'none' } } },
-      }),
-    );
-    const data = join(dir, 'data');
+    const { flows, profile, data } = sinkSetup(dir, 'apps/cli/fixtures/faults/faults.flow.json', sinkPort);
     const port = await freePort();
     const served = await startServe({ flows, profile, data, port });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -116,4 +117,30 @@ export async function freePort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise((r) => s.close(r));
   return port;
+}
+
+/**
+ * A folder with one fixture flow and a plant profile whose `sink` connection points at a local
+ * sink: what the process tests serve.
+ */
+export function sinkSetup(
+  dir: string,
+  flowFixture: string,
+  sinkPort: number,
+): { flows: string; profile: string; data: string } {
+  const flows = join(dir, 'flows');
+  mkdirSync(flows, { recursive: true });
+  const name = flowFixture.split('/').pop()!;
+  copyFileSync(join(ROOT, flowFixture), join(flows, name));
+  const profile = join(dir, 'P100.json');
+  writeFileSync(
+    profile,
+    JSON.stringify({
+      schemaVersion: 1,
+      plant: 'P100',
+      name: 'Test plant',
+      connections: { sink: { type: 'http', baseUrl: `http://127.0.0.1:${sinkPort}`, auth: { kind: 'none' } } },
+    }),
+  );
+  return { flows, profile, data: join(dir, 'data') };
 }

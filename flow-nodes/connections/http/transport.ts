@@ -5,6 +5,7 @@ import {
   InternalError,
   RemoteError,
   TransientError,
+  TRANSIENT_ERRNO,
   isFlowError,
   type FlowError,
 } from '@millrace/node-sdk';
@@ -34,24 +35,6 @@ export interface TransportOptions {
   readonly maxResponseBytes: number;
 }
 
-/** Errno codes that mean the network or the remote failed for now, not that we are set up wrong. */
-const NETWORK_ERRNO = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  // A name that does not resolve is usually a DNS outage at the plant; retrying a typo is harmless.
-  'ENOTFOUND',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-]);
 const TIMEOUT_ERRNO = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
@@ -183,7 +166,7 @@ function networkError(thrown: unknown, options: SendOptions, deadlinePassed: boo
       details: { ...details, reason: 'timeout', timeoutMs: options.timeoutMs },
     });
   }
-  if (errno !== undefined && NETWORK_ERRNO.has(errno)) {
+  if (errno !== undefined && TRANSIENT_ERRNO.has(errno)) {
     return new TransientError('HTTP_TRANSIENT', `${where}: ${networkReason(errno)}.`, {
       details: { ...details, reason: 'network' },
     });

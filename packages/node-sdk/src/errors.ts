@@ -225,21 +225,29 @@ const CLASS_NAMES: Record<ErrorCategory, string> = {
 };
 
 /** Node's network errno codes that mean "try again later". */
-const TRANSIENT_ERRNO = new Set([
+/**
+ * Errno codes (Node's and undici's) that mean the network or the remote failed for now, not that
+ * we are set up wrong. Shared by toFlowError and the connection clients.
+ */
+export const TRANSIENT_ERRNO: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'EHOSTUNREACH',
+  'EHOSTDOWN',
   'ENETUNREACH',
   'ENETDOWN',
   'EAI_AGAIN',
+  // A name that does not resolve is usually a DNS outage at the plant; retrying a typo is harmless.
+  'ENOTFOUND',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
 ]);
 
 /**

@@ -10,6 +10,7 @@ export {
   CancelledError,
   InternalError,
   ERROR_CATEGORIES,
+  TRANSIENT_ERRNO,
   isFlowError,
   isSerializedError,
   toFlowError,

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 const bin = fileURLToPath(new URL('../apps/cli/bin/millrace.mjs', import.meta.url));
 const pack = fileURLToPath(new URL('../examples/batch-intake', import.meta.url));
 const check = spawnSync(process.execPath, [bin, 'validate', pack], { encoding: 'utf8' });
-const verdict = check.status === 0 ? check.stdout.trim() : `demo pack check failed: ${(check.stdout + check.stderr).trim()}`;
+const verdict =
+  check.status === 0 ? check.stdout.trim() : `demo pack check failed: ${(check.stdout + check.stderr).trim()}`;
 console.log(
   `Millrace: no server, designer or simulators yet — serve flows headless with "npx millrace serve --headless --flows examples/batch-intake --profile examples/batch-intake/profiles/P100.json"; ${verdict}`,
 );

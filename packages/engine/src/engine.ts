@@ -64,6 +64,9 @@ export class Engine {
   private readonly host: RunnerHost;
   private readonly o: Required<Omit<EngineOptions, 'store' | 'sandbox' | 'log' | 'now' | 'random'>>;
   private inFlight = 0;
+  private readonly perFlow = new Map<string, number>();
+  private readonly flowWaiting = new Map<string, Deque<ClaimedStep>>();
+  private waitingTotal = 0;
   private running = false;
   private stopping = false;
   private timers: NodeJS.Timeout[] = [];
@@ -94,7 +97,9 @@ export class Engine {
       waiting: (runId) => this.waiters.has(runId),
       observed: () => this.transitions.active,
       leaseNext: (count) =>
-        this.running && !this.stopping && this.queue.length + this.inFlight + count <= this.o.maxQueued,
+        this.running &&
+        !this.stopping &&
+        this.queue.length + this.inFlight + this.waitingTotal + count <= this.o.maxQueued,
       enqueue: (steps) => this.enqueue(steps),
       transition: (t) => {
         if (this.transitions.active) this.transitions.emit(t);
@@ -318,21 +323,39 @@ export class Engine {
     while (this.inFlight < this.o.maxInFlight && this.queue.length > 0) {
       const step = this.queue.shift()!;
       const plan = this.plan(step.flowId, step.flowVersion);
-      this.inFlight++;
-      const done = () => {
-        this.inFlight--;
-        if (this.inFlight === 0 && this.queue.length === 0) for (const f of this.idle.splice(0)) f();
-        this.pump();
-      };
       if (!plan) {
         // Not deployed here (another worker's flow, or an undeployed version): leave it to recovery.
         this.host.log.warn('step of a flow version not deployed here', {
           flowId: step.flowId,
           version: step.flowVersion,
         });
-        done();
         continue;
       }
+      // A flow's settings.concurrency caps its steps running at once; the rest wait their turn
+      // in memory (they are leased, so counted against maxQueued like any queued step).
+      const limit = plan.flow.settings?.concurrency;
+      const running = this.perFlow.get(plan.id) ?? 0;
+      if (limit !== undefined && running >= limit) {
+        let waiting = this.flowWaiting.get(plan.id);
+        if (!waiting) this.flowWaiting.set(plan.id, (waiting = new Deque()));
+        waiting.push(step);
+        this.waitingTotal++;
+        continue;
+      }
+      this.perFlow.set(plan.id, running + 1);
+      this.inFlight++;
+      const done = () => {
+        this.inFlight--;
+        this.perFlow.set(plan.id, (this.perFlow.get(plan.id) ?? 1) - 1);
+        const next = this.flowWaiting.get(plan.id)?.shift();
+        if (next) {
+          this.waitingTotal--;
+          this.queue.push(next);
+        }
+        if (this.inFlight === 0 && this.queue.length === 0 && this.waitingTotal === 0)
+          for (const f of this.idle.splice(0)) f();
+        this.pump();
+      };
       runStep(step, plan, this.host).then(done, (e: unknown) => {
         // The commit itself failed (disk full, database gone). The step stays leased and is
         // recovered when this worker's lease lapses; nothing half-written is visible.
@@ -426,7 +449,8 @@ export class Engine {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    const queued = this.queue.drain().length;
+    const queued = this.queue.drain().length + [...this.flowWaiting.values()].reduce((n, q) => n + q.drain().length, 0);
+    this.waitingTotal = 0;
     this.inFlight += 0;
     if (this.inFlight > 0) {
       await Promise.race([this.whenIdle(), new Promise((r) => setTimeout(r, options.drainMs ?? 10_000).unref())]);

@@ -11,6 +11,7 @@ import {
 } from '@millrace/node-sdk';
 import { ERROR_PORT } from '@millrace/flow-model';
 import { buildContext, type ContextServices } from './context.ts';
+import { timeOfId } from './ids.ts';
 import { childKey, nodeOfKey } from './keys.ts';
 import type { FlowPlan, PlanNode } from './plan.ts';
 import { decideRetry } from './retry.ts';
@@ -216,6 +217,11 @@ async function execute(step: ClaimedStep, plan: FlowPlan, services: ContextServi
       'NODE_NOT_IN_FLOW',
       `node "${step.nodeId}" is not a runnable node of ${plan.id} ${plan.version}`,
     );
+    return { step, node, attempt, startedAt, endedAt: startedAt, error };
+  }
+  const limit = plan.flow.settings?.timeoutMs;
+  if (limit !== undefined && startedAt - timeOfId(step.runId) > limit) {
+    const error = new DataError('RUN_TIMEOUT', `the run has lasted longer than the flow's timeout of ${limit} ms`);
     return { step, node, attempt, startedAt, endedAt: startedAt, error };
   }
   const pure = (node.def as { pure?: boolean }).pure === true;

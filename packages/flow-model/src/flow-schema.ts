@@ -54,9 +54,18 @@ export const FlowSettings = Type.Object(
     retry: Type.Optional(RetryPolicy),
     orderBy: Type.Optional(Expression('Runs with the same value execute one after another, in order of arrival.')),
     concurrency: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 10000, description: 'Runs of this flow in progress at once.' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 10000,
+        description: 'Steps of this flow running at once in one worker; more wait their turn.',
+      }),
     ),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'A run still going after this long fails.' })),
+    timeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'A step that would start after the run has lasted this long parks the run instead (RUN_TIMEOUT).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -512,4 +512,58 @@ describe('engine on SQLite', () => {
     expect(await ended(runId)).toBe('succeeded');
     expect(tail.total()).toBe(1);
   });
+
+  it('runs at most settings.concurrency steps of a flow at once', async () => {
+    kit = makeKit();
+    let running = 0;
+    let most = 0;
+    const slow = scriptedNode('t.slow', async (ctx) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      return passThrough(ctx);
+    });
+    kit.deploy(flowOf('capped', [{ id: 's', type: 't.slow' }], [['trigger', 's']], { settings: { concurrency: 2 } }), {
+      s: slow.def,
+    });
+    await kit.engine.start();
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => kit.engine.accept('capped', { payloadText: `{"i":${i}}` })),
+    );
+    for (const r of runs) expect(await ended(r.runId)).toBe('succeeded');
+    expect(most).toBe(2);
+  });
+
+  it('parks a run that outlives the flow timeout before its next step', async () => {
+    kit = makeKit();
+    const slow = scriptedNode('t.slow', async (ctx) => {
+      await new Promise((r) => setTimeout(r, 60));
+      return passThrough(ctx);
+    });
+    const after = scriptedNode('t.after', passThrough);
+    kit.deploy(
+      flowOf(
+        'timed',
+        [
+          { id: 's', type: 't.slow' },
+          { id: 'a', type: 't.after' },
+        ],
+        [
+          ['trigger', 's'],
+          ['s', 'a'],
+        ],
+        { settings: { timeoutMs: 30 } },
+      ),
+      {
+        s: slow.def,
+        a: after.def,
+      },
+    );
+    await kit.engine.start();
+    const { runId } = await kit.engine.accept('timed', { payloadText: '{}' });
+    expect(await ended(runId)).toBe('dead_lettered');
+    expect(after.total()).toBe(0);
+    const [dl] = await kit.store.listDeadLetters({ flowId: 'timed' });
+    expect(dl).toMatchObject({ code: 'RUN_TIMEOUT', nodeId: 'a' });
+  });
 });

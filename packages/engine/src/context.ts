@@ -65,6 +65,10 @@ class StepContext implements RunContext {
   get log(): Logger {
     return this.services.log;
   }
+  /** The input headers object, if a node read the message (lets the engine see pass-through headers). */
+  get parsedHeaders(): unknown {
+    return this.messageValue?.headers;
+  }
   get message(): InputMessage {
     const h = this.step.headersText;
     return (this.messageValue ??= inputMessage(
@@ -128,6 +132,6 @@ export function buildContext(
   attempt: number,
   signal: AbortSignal,
   services: ContextServices,
-): RunContext {
+): RunContext & { readonly parsedHeaders: unknown } {
   return new StepContext(step, plan, node, attempt, signal, services);
 }

@@ -50,6 +50,8 @@ interface Executed {
   readonly endedAt: number;
   readonly result?: NodeResult;
   readonly error?: FlowError;
+  /** The input headers object the node saw, to spot headers passed on unchanged. */
+  readonly inputHeaders?: unknown;
 }
 
 /** Steps journaled in one transaction at most: bounds the work lost to a crash and the batch size. */
@@ -142,7 +144,8 @@ export async function executeChain(
           emitted.push({
             port: out.port,
             payloadText: payloadTextOf(m),
-            headersText: m.headers ? JSON.stringify(m.headers) : null,
+            // Headers passed on unchanged keep their text: no stringify per step.
+            headersText: headersTextOf(m.headers, ex),
           });
       }
     }
@@ -204,6 +207,12 @@ export function isPureNode(plan: FlowPlan, nodeId: string): boolean {
   return isPure(plan, nodeId);
 }
 
+function headersTextOf(headers: object | undefined, ex: Executed): string | null {
+  if (headers === undefined) return null;
+  if (headers === ex.inputHeaders) return ex.step.headersText;
+  return Object.keys(headers).length === 0 ? null : JSON.stringify(headers);
+}
+
 function isPure(plan: FlowPlan, nodeId: string): boolean {
   return (plan.nodes.get(nodeId)?.def as { pure?: boolean } | undefined)?.pure === true;
 }
@@ -242,7 +251,7 @@ async function execute(step: ClaimedStep, plan: FlowPlan, services: ContextServi
             }, node.timeoutMs);
           }),
         ]);
-    return { step, node, attempt, startedAt, endedAt: services.now(), result };
+    return { step, node, attempt, startedAt, endedAt: services.now(), result, inputHeaders: ctx.parsedHeaders };
   } catch (e) {
     const error =
       e instanceof SyntaxError && !('code' in e) ? new DataError('PAYLOAD_NOT_JSON', e.message) : toFlowError(e);

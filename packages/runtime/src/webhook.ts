@@ -67,19 +67,13 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const KEPT_HEADERS = new Set([
-  'content-type',
-  'user-agent',
-  'traceparent',
-  'tracestate',
-  'x-request-id',
-  'x-correlation-id',
-]);
+const KEPT_HEADERS = new Set(['traceparent', 'tracestate']);
 const SECRET_HEADER = /(auth|token|key|secret|signature|cookie|password)/i;
 
 /**
- * The request headers a run keeps: tracing and correlation headers and other `x-` headers, never
- * credentials (they would end up in the journal, traces and exports).
+ * The request headers a run keeps: W3C trace context and `x-` headers (x-request-id,
+ * x-correlation-id, …), never credentials (they would end up in the journal, traces and exports).
+ * Most requests carry none, so most runs store and parse no headers at all.
  */
 export function keptHeaders(headers: IncomingHttpHeaders): string | null {
   let out: Record<string, string> | undefined;

@@ -207,3 +207,17 @@ describe('millrace run', () => {
     });
   });
 });
+
+describe('sandbox limits from the environment', () => {
+  it('reads the operator limits and refuses nonsense', async () => {
+    const { sandboxLimitsFrom } = await import('./serve.ts');
+    expect(sandboxLimitsFrom({ MILLRACE_SANDBOX_TIMEOUT_MS: '250', MILLRACE_SANDBOX_MEMORY_MB: '32' })).toEqual({
+      timeoutMs: 250,
+      memoryMb: 32,
+    });
+    expect(sandboxLimitsFrom({})).toEqual({});
+    expect(() => sandboxLimitsFrom({ MILLRACE_SANDBOX_MEMORY_MB: '2' })).toThrow(
+      'MILLRACE_SANDBOX_MEMORY_MB must be a whole number of at least 8, not "2"',
+    );
+  });
+});

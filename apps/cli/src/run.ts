@@ -5,6 +5,7 @@ import { buildTrace, TERMINAL_RUN_STATUSES, type RunStatus } from '@millrace/eng
 import { parseJsonText } from '@millrace/flow-model';
 import { LoadError, readFlows, readProfile, startRuntime } from '@millrace/runtime';
 import { parseArgs, UsageError } from './args.ts';
+import { sandboxLimitsFrom } from './serve.ts';
 import type { Io } from './io.ts';
 
 export const RUN_USAGE =
@@ -48,6 +49,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     dataDir: (args.options.data as string | undefined) ?? temp!,
     flows,
     profile,
+    sandboxLimits: sandboxLimitsFrom(process.env),
     engine: { pollMs: 20 },
   });
   try {

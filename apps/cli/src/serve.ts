@@ -44,6 +44,7 @@ export async function serveCommand(
     dataDir,
     flows,
     profile,
+    sandboxLimits: sandboxLimitsFrom(env),
     ...(sync ? { synchronous: sync } : {}),
     ...(env.MILLRACE_LEASE_MS ? { engine: { leaseMs: Number(env.MILLRACE_LEASE_MS) } } : {}),
   });
@@ -75,4 +76,21 @@ export async function serveCommand(
   await runtime.close({ drainMs });
   io.out(`millrace: stopped (${writes} writes in ${commits} transactions)`);
   return 0;
+}
+
+/** The operator's limits for user code: MILLRACE_SANDBOX_TIMEOUT_MS and MILLRACE_SANDBOX_MEMORY_MB. */
+export function sandboxLimitsFrom(env: NodeJS.ProcessEnv): { timeoutMs?: number; memoryMb?: number } {
+  const out: { timeoutMs?: number; memoryMb?: number } = {};
+  for (const [name, key, min] of [
+    ['MILLRACE_SANDBOX_TIMEOUT_MS', 'timeoutMs', 1],
+    ['MILLRACE_SANDBOX_MEMORY_MB', 'memoryMb', 8],
+  ] as const) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min)
+      throw new UsageError(`${name} must be a whole number of at least ${min}, not "${raw}"`);
+    out[key] = n;
+  }
+  return out;
 }

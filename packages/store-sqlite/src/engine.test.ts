@@ -566,4 +566,33 @@ describe('engine on SQLite', () => {
     const [dl] = await kit.store.listDeadLetters({ flowId: 'timed' });
     expect(dl).toMatchObject({ code: 'RUN_TIMEOUT', nodeId: 'a' });
   });
+
+  it('keeps a retry timer across a restart: the next worker runs the retry when it is due', async () => {
+    kit = makeKit(undefined, { leaseMs: 200 });
+    const attempts: number[] = [];
+    const flaky = scriptedNode('t.flaky', (ctx, n) => {
+      attempts.push(Date.now());
+      if (n === 1) throw new TransientError('HTTP_TRANSIENT', 'down for a moment', { retryAfterMs: 400 });
+      return passThrough(ctx);
+    });
+    kit.deploy(
+      flowOf('timer', [{ id: 'f', type: 't.flaky' }], [['trigger', 'f']], {
+        settings: { retry: { initialMs: 10, jitter: false } },
+      }),
+      { f: flaky.def },
+    );
+    await kit.engine.start();
+    const { runId } = await kit.engine.accept('timer', { payloadText: '{}' });
+    await eventually(
+      async () => (await kit.store.listSteps(runId))[0]?.failedAttempts.length === 1,
+      'the first attempt to fail',
+    );
+    // The worker stops before the retry is due; a new one takes over.
+    await kit.engine.stop();
+    const next = kit.newEngine({ leaseMs: 200 });
+    await next.start();
+    expect(await ended(runId)).toBe('succeeded');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(390);
+  });
 });

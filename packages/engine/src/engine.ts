@@ -451,7 +451,6 @@ export class Engine {
     this.timers = [];
     const queued = this.queue.drain().length + [...this.flowWaiting.values()].reduce((n, q) => n + q.drain().length, 0);
     this.waitingTotal = 0;
-    this.inFlight += 0;
     if (this.inFlight > 0) {
       await Promise.race([this.whenIdle(), new Promise((r) => setTimeout(r, options.drainMs ?? 10_000).unref())]);
     }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ConnectionDefinition, NodeDefinition, NodeSpec } from '@millrace/node-sdk';
+import type { ConnectionDefinition, NodeDefinition, NodeSpec, TriggerDefinition } from '@millrace/node-sdk';
 
 /**
  * Loads the run-time side of every node and connection type: `flow-nodes/<type>/run.ts`
@@ -15,19 +15,23 @@ const ROOT = dirname(fileURLToPath(import.meta.url));
 const SKIP = new Set(['connections', 'shared', 'node_modules']);
 
 export interface Implementations {
-  readonly nodes: Map<string, NodeDefinition | NodeSpec>;
+  readonly nodes: Map<string, NodeDefinition | TriggerDefinition | NodeSpec>;
   readonly connections: Map<string, ConnectionDefinition>;
 }
 
 export async function loadImplementations(): Promise<Implementations> {
-  const nodes = new Map<string, NodeDefinition | NodeSpec>();
+  const nodes = new Map<string, NodeDefinition | TriggerDefinition | NodeSpec>();
   for (const entry of readdirSync(ROOT, { withFileTypes: true })) {
     if (!entry.isDirectory() || SKIP.has(entry.name)) continue;
     const dir = join(ROOT, entry.name);
     if (existsSync(join(dir, 'run.ts'))) {
-      const mod = (await import(pathToFileURL(join(dir, 'run.ts')).href)) as { node?: NodeDefinition };
-      if (!mod.node) throw new Error(`flow-nodes/${entry.name}/run.ts must export "node"`);
-      nodes.set(`${mod.node.type}@${mod.node.version}`, mod.node);
+      const mod = (await import(pathToFileURL(join(dir, 'run.ts')).href)) as {
+        node?: NodeDefinition;
+        trigger?: TriggerDefinition;
+      };
+      const def = mod.node ?? mod.trigger;
+      if (!def) throw new Error(`flow-nodes/${entry.name}/run.ts must export "node" (or "trigger" for a trigger)`);
+      nodes.set(`${def.type}@${def.version}`, def);
     } else if (existsSync(join(dir, 'definition.ts'))) {
       const mod = (await import(pathToFileURL(join(dir, 'definition.ts')).href)) as { definition: NodeSpec };
       if (mod.definition.category === 'trigger')

@@ -4,6 +4,7 @@ import {
   type Headers,
   type Logger,
   type Reply,
+  type Resume,
   type RunContext,
 } from '@millrace/node-sdk';
 
@@ -12,6 +13,8 @@ import {
  * sandbox is another package), so `code` throws unless a test passes a fake CodeRunner.
  */
 export interface TestContextOptions<C, K> {
+  /** Set to run the node as a waiting step that woke up. */
+  readonly resume?: Resume;
   readonly config: C;
   /** JSON text of the input payload. @default 'null' */
   readonly payloadText?: string;
@@ -30,6 +33,8 @@ export interface TestContextOptions<C, K> {
 export type TestContext<C, K> = RunContext<C, unknown, K> & {
   /** Every reply() the node made, in order. */
   readonly replies: Reply[];
+  /** Every signal the node sent, in order. */
+  readonly signals: Array<{ channel: string; key: string; payloadText: string }>;
 };
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -41,6 +46,7 @@ export const noCodeRunner: CodeRunner = {
 
 export function testContext<C, K = undefined>(options: TestContextOptions<C, K>): TestContext<C, K> {
   const replies: Reply[] = [];
+  const signals: Array<{ channel: string; key: string; payloadText: string }> = [];
   const state = new Map<string, unknown>();
   return {
     config: options.config,
@@ -51,6 +57,12 @@ export function testContext<C, K = undefined>(options: TestContextOptions<C, K>)
     attempt: options.attempt ?? 1,
     idempotencyKey: options.idempotencyKey ?? 'run-1:node-1:0',
     run: { id: 'run-1', flowId: 'flow-1', flowVersion: '1.0.0' },
+    signals,
+    sendSignal: (channel, key, payloadText) => {
+      signals.push({ channel, key, payloadText });
+      return Promise.resolve(0);
+    },
+    ...(options.resume ? { resume: options.resume } : {}),
     node: { id: 'node-1', type: 'test' },
     log: silentLogger,
     code: options.code ?? noCodeRunner,

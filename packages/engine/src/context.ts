@@ -5,6 +5,7 @@ import {
   type Logger,
   type NodeState,
   type Reply,
+  type Resume,
   type RunContext,
 } from '@millrace/node-sdk';
 import type { ClaimedStep, Store } from './store.ts';
@@ -18,6 +19,8 @@ export interface ContextServices {
   readonly log: Logger;
   now(): number;
   reply(runId: number, reply: Reply): boolean;
+  /** Delivers a signal to waiting steps; resolves with how many it woke, once durable. */
+  signal(channel: string, key: string, payloadText: string): Promise<number>;
 }
 
 /** The part of the sandbox the engine uses (implemented by @millrace/sandbox). */
@@ -102,21 +105,24 @@ class StepContext implements RunContext {
     });
   }
   get state(): NodeState {
-    if (this.stateValue) return this.stateValue;
-    const { store, now } = this.services;
-    const scope = `${this.plan.id}/${this.planNode.id}`;
-    return (this.stateValue = {
-      get: async (key) => {
-        const text = await store.stateGet(scope, key, now());
-        return text === undefined ? undefined : (JSON.parse(text) as unknown);
-      },
-      put: (key, value, options) =>
-        store.statePut(scope, key, JSON.stringify(value), options?.ttlMs === undefined ? null : now() + options.ttlMs),
-      delete: (key) => store.stateDelete(scope, key),
-    });
+    return (this.stateValue ??= createNodeState(
+      this.services.store,
+      `${this.plan.id}/${this.planNode.id}`,
+      this.services.now,
+    ));
   }
   reply(r: Reply): boolean {
     return this.services.reply(this.step.runId, r);
+  }
+  get resume(): Resume | undefined {
+    const text = this.step.resumeText;
+    if (!text) return undefined;
+    const r = JSON.parse(text) as { kind: 'signal'; payload: unknown } | { kind: 'timeout' };
+    // The payload's own text, for nodes that pass it on without parsing (signals are JSON objects or values).
+    return r.kind === 'timeout' ? r : { kind: 'signal', payload: r.payload, payloadText: JSON.stringify(r.payload) };
+  }
+  sendSignal(channel: string, key: string, payloadText: string): Promise<number> {
+    return this.services.signal(channel, key, payloadText);
   }
   now(): Date {
     return new Date(this.services.now());
@@ -124,6 +130,19 @@ class StepContext implements RunContext {
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Durable key-value state of one node of one flow (dedupe windows, watermarks), as JSON in the store. */
+export function createNodeState(store: Store, scope: string, now: () => number): NodeState {
+  return {
+    get: async (key) => {
+      const text = await store.stateGet(scope, key, now());
+      return text === undefined ? undefined : (JSON.parse(text) as unknown);
+    },
+    put: (key, value, options) =>
+      store.statePut(scope, key, JSON.stringify(value), options?.ttlMs === undefined ? null : now() + options.ttlMs),
+    delete: (key) => store.stateDelete(scope, key),
+  };
+}
 
 export function buildContext(
   step: ClaimedStep,

@@ -29,6 +29,8 @@ export interface EngineOptions {
 }
 
 export interface AcceptOptions {
+  /** The trigger node the event came through, when the flow has several. @default the first trigger */
+  readonly triggerNodeId?: string;
   /** Wait for a `respond` node (sync webhook): the result carries a promise of the answer. */
   readonly replyTimeoutMs?: number;
 }
@@ -105,6 +107,7 @@ export class Engine {
         if (this.transitions.active) this.transitions.emit(t);
       },
       runEnded: (runId, flowId, result) => this.onRunEnded(runId, flowId, result),
+      signal: (channel, key, payloadText) => this.signal(channel, key, payloadText),
     };
   }
 
@@ -160,6 +163,9 @@ export class Engine {
       const now = this.host.now();
       const steps = await this.store.claimReady(this.workerId, now, Math.min(room, 512));
       if (steps.length > 0) this.enqueue(steps);
+      // Waits whose deadline passed run again with a timeout.
+      const expired = await this.store.expireWaits(this.workerId, now, Math.max(1, Math.min(room - steps.length, 512)));
+      if (expired.length > 0) this.enqueue(expired);
       this.backlogEstimate = steps.length < Math.min(room, 512) ? 0 : await this.store.backlog(now);
     } catch (e) {
       this.host.log.error('polling for steps failed', { error: String(e) });
@@ -190,8 +196,18 @@ export class Engine {
     }
     const plan = this.plan(flowId);
     if (!plan) throw new DataError('FLOW_NOT_DEPLOYED', `flow "${flowId}" is not deployed here`);
-    const trigger = [...plan.nodes.values()].find((n) => n.isTrigger);
-    if (!trigger) throw new DataError('FLOW_HAS_NO_TRIGGER', `flow "${flowId}" has no trigger`);
+    const trigger =
+      options.triggerNodeId === undefined
+        ? [...plan.nodes.values()].find((n) => n.isTrigger)
+        : plan.nodes.get(options.triggerNodeId);
+    if (!trigger?.isTrigger) {
+      throw new DataError(
+        'FLOW_HAS_NO_TRIGGER',
+        options.triggerNodeId === undefined
+          ? `flow "${flowId}" has no trigger`
+          : `flow "${flowId}" has no trigger node "${options.triggerNodeId}"`,
+      );
+    }
     const headersText = event.headersText ?? null;
 
     let keys: unknown[] = [];
@@ -392,6 +408,24 @@ export class Engine {
       this.resolveWaiter(runId, { kind: 'ended', status: result.runEnded });
       this.host.transition({ kind: 'run', flowId, runId, status: result.runEnded });
     }
+  }
+
+  /**
+   * Delivers a signal: every step waiting on (channel, key), in any run, wakes with it; when none
+   * waits yet, it is kept (default one day) for the step that will. Resolves once durable.
+   */
+  async signal(channel: string, key: string, payloadText: string, options: { keepMs?: number } = {}): Promise<number> {
+    const lease = this.host.leaseNext(1);
+    const result = await this.store.deliverSignal({
+      channel,
+      key,
+      payloadText,
+      keepMs: options.keepMs ?? 86_400_000,
+      leaseTo: lease ? this.workerId : null,
+      now: this.host.now(),
+    });
+    if (result.claimed.length > 0) this.enqueue(result.claimed);
+    return result.woken;
   }
 
   /** Replays a dead letter from its failed step, on the same or a newer deployed version. */

@@ -9,7 +9,7 @@ export interface StepTransition {
   readonly key: string;
   readonly nodeId: string;
   readonly nodeType: string;
-  readonly status: 'succeeded' | 'retrying' | 'routed-error' | 'parked';
+  readonly status: 'succeeded' | 'retrying' | 'routed-error' | 'parked' | 'waiting';
   readonly attempt: number;
   readonly durationMs: number;
   /** Messages sent per port. */

@@ -4,7 +4,7 @@ export { compilePlan, registryKey, isErrorRouted } from './plan.ts';
 export type { FlowPlan, PlanNode, PlanOptions, NodeRegistry, Successor } from './plan.ts';
 export { decideRetry, resolveRetryPolicy, DEFAULT_RETRY } from './retry.ts';
 export type { RetryDecision, ResolvedRetryPolicy } from './retry.ts';
-export { scopeText } from './context.ts';
+export { scopeText, createNodeState } from './context.ts';
 export type { SandboxPort } from './context.ts';
 export { IdGenerator, idAt, timeOfId } from './ids.ts';
 export { childKey, nodeOfKey, stepIdempotencyKey } from './keys.ts';

@@ -94,6 +94,7 @@ export interface Chain {
   readonly later: readonly ClaimedStep[];
   readonly failed: readonly Executed[];
   readonly parked: readonly Executed[];
+  readonly waiting: readonly Executed[];
 }
 
 /**
@@ -114,6 +115,7 @@ export async function executeChain(
     sandbox: host.sandbox,
     log: host.log,
     now: host.now,
+    signal: host.signal,
     // Replies to a waiting caller are sent only once the chain is committed.
     reply(runId: number, reply: Reply): boolean {
       if (!host.waiting(runId)) return false;
@@ -125,6 +127,7 @@ export async function executeChain(
   const later: ClaimedStep[] = [];
   const failed: Executed[] = [];
   const parked: Executed[] = [];
+  const waiting: Executed[] = [];
   const queue = [...start];
   while (queue.length > 0) {
     const { step, created } = queue.shift()!;
@@ -135,6 +138,10 @@ export async function executeChain(
     }
     if (ex.result!.kind === 'park') {
       parked.push(ex);
+      continue;
+    }
+    if (ex.result!.kind === 'wait') {
+      waiting.push(ex);
       continue;
     }
     const emitted: Emitted[] = [];
@@ -173,7 +180,7 @@ export async function executeChain(
     ),
     ...(d.created ? { create: d.created } : {}),
   }));
-  return { outcomes, finished, done, replies, later, failed, parked };
+  return { outcomes, finished, done, replies, later, failed, parked, waiting };
 }
 
 /** After the chain's commit: answer callers, hand on the steps it left, handle its failures. */
@@ -199,6 +206,26 @@ export async function finishChain(
     // A dead-letter node: replay resumes at the step that fed it, so a fixed flow can re-decide.
     const r = ex.result as Extract<NodeResult, { kind: 'park' }>;
     await park(ex, plan, host, null, r.reason, r.code ?? 'PARKED', ex.step.parentKey ?? ex.step.key);
+  }
+  for (const ex of chain.waiting) {
+    const w = ex.result as Extract<NodeResult, { kind: 'wait' }>;
+    const lease = host.leaseNext(1);
+    const woken = await host.store.waitStep({
+      runId: ex.step.runId,
+      key: ex.step.key,
+      workerId: host.workerId,
+      attempt: ex.attempt,
+      startedAt: ex.startedAt,
+      endedAt: ex.endedAt,
+      channel: w.channel,
+      waitKey: w.key,
+      deadline: w.timeoutMs === undefined ? null : ex.endedAt + w.timeoutMs,
+      leaseTo: lease ? host.workerId : null,
+      now: host.now(),
+    });
+    if (host.observed() && ex.node)
+      host.transition(transition(ex.step, plan, ex.node, 'waiting', ex.attempt, ex.endedAt - ex.startedAt, {}));
+    if (woken) host.enqueue([woken]);
   }
   for (const ex of chain.failed) await handleFailure(ex, plan, host);
 }

@@ -9,7 +9,7 @@
  */
 
 export type RunStatus = 'held' | 'running' | 'succeeded' | 'dead_lettered' | 'discarded';
-export type StepStatus = 'held' | 'ready' | 'leased' | 'done' | 'parked';
+export type StepStatus = 'held' | 'ready' | 'leased' | 'waiting' | 'done' | 'parked';
 
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'dead_lettered', 'discarded'];
 
@@ -37,6 +37,8 @@ export interface NewStep {
 export interface ClaimedStep extends NewStep {
   /** The payload already parsed (by the webhook that received it), so no node parses it again. */
   readonly parsedPayload?: { readonly value: unknown };
+  /** JSON text of why a waiting step runs again (`{"kind":"signal","payload":…}` or `{"kind":"timeout"}`). */
+  readonly resumeText?: string | null;
   readonly runId: number;
   readonly flowId: string;
   readonly flowVersion: string;
@@ -174,6 +176,44 @@ export interface ReplayRequest {
   readonly now: number;
 }
 
+export interface WaitRequest {
+  readonly runId: number;
+  readonly key: string;
+  readonly workerId: string;
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly channel: string;
+  readonly waitKey: string;
+  /** When the wait times out, or null for never. */
+  readonly deadline: number | null;
+  /** Lease the step to this worker if a kept signal wakes it at once. */
+  readonly leaseTo: string | null;
+  readonly now: number;
+}
+
+export interface SignalRequest {
+  readonly channel: string;
+  readonly key: string;
+  readonly payloadText: string;
+  /** Keep the signal this long for a step that starts waiting later, when none waits now. */
+  readonly keepMs: number;
+  readonly leaseTo: string | null;
+  readonly now: number;
+}
+
+export interface WaitingStep {
+  readonly runId: number;
+  readonly key: string;
+  readonly nodeId: string;
+  readonly flowId: string;
+  readonly channel: string;
+  readonly waitKey: string;
+  readonly since: number;
+  readonly deadline: number | null;
+  readonly payloadText: string;
+}
+
 export interface RunRecord {
   readonly id: number;
   readonly flowId: string;
@@ -210,6 +250,8 @@ export interface StepRecord {
   readonly startedAt: number | null;
   readonly endedAt: number | null;
   readonly failedAttempts: readonly AttemptRecord[];
+  readonly wait: { readonly channel: string; readonly key: string } | null;
+  readonly resumeText: string | null;
 }
 
 export interface RunFilter {
@@ -243,6 +285,16 @@ export interface Store {
   scheduleRetry(req: RetryRequest): Promise<void>;
   parkRun(req: ParkRequest): Promise<CompletionResult>;
   replay(req: ReplayRequest): Promise<ClaimedStep>;
+  /**
+   * Puts a step to sleep until a signal on (channel, key) or its deadline. If a kept signal
+   * already matches, the step wakes at once and is returned (leased to `leaseTo`, or ready).
+   */
+  waitStep(req: WaitRequest): Promise<ClaimedStep | null>;
+  /** Wakes every step waiting on (channel, key); keeps the signal when none waits. */
+  deliverSignal(req: SignalRequest): Promise<{ readonly woken: number; readonly claimed: readonly ClaimedStep[] }>;
+  /** Wakes waiting steps whose deadline passed, with a timeout, leased to the worker. */
+  expireWaits(workerId: string, now: number, limit: number): Promise<ClaimedStep[]>;
+  listWaiting(filter: { channel?: string; limit?: number }): Promise<WaitingStep[]>;
   discard(dlqId: number, reason: string, by: string, now: number): Promise<void>;
 
   getRun(runId: number): Promise<RunRecord | undefined>;

@@ -15,6 +15,9 @@ export interface TraceStep {
   readonly input: unknown;
   readonly error: unknown;
   readonly failedAttempts: ReadonlyArray<{ attempt: number; error: unknown; durationMs: number }>;
+  /** What a waiting (or once waiting) step waits for. */
+  readonly wait?: { readonly channel: string; readonly key: string };
+  readonly resume?: unknown;
 }
 
 export interface RunTrace {
@@ -65,6 +68,8 @@ export async function buildTrace(store: Store, runId: number, plan?: FlowPlan): 
         error: parse(a.errorText),
         durationMs: a.endedAt - a.startedAt,
       })),
+      ...(s.wait ? { wait: s.wait } : {}),
+      ...(s.resumeText ? { resume: parse(s.resumeText) } : {}),
     })),
   };
 }

@@ -56,6 +56,14 @@ export interface RunContext<C = unknown, I = unknown, K = unknown> {
   readonly state: NodeState;
   /** Answers a waiting sync-webhook caller; false when nobody waits (async trigger, replay). */
   reply(reply: Reply): boolean;
+  /** Set when a step that returned `wait` runs again: the signal it got, or its timeout. */
+  readonly resume?: Resume;
+  /**
+   * Delivers a signal to the steps waiting on `channel` with `key` (in any run of any flow);
+   * when none waits yet, it is kept for a while for the step that will. Resolves once durable,
+   * with the number of steps it woke.
+   */
+  sendSignal(channel: string, key: string, payloadText: string): Promise<number>;
   now(): Date;
 }
 
@@ -69,7 +77,16 @@ export type NodeResult =
   | { readonly kind: 'emit'; readonly outputs: readonly PortOutput[] }
   | { readonly kind: 'drop'; readonly reason: string }
   /** Parks the run in the dead-letter inbox (the `dead-letter` node). */
-  | { readonly kind: 'park'; readonly reason: string; readonly code?: string; readonly details?: unknown };
+  | { readonly kind: 'park'; readonly reason: string; readonly code?: string; readonly details?: unknown }
+  /**
+   * Waits, durably and for as long as it takes, for a signal on `channel` with this `key` (or
+   * until `timeoutMs`). The node then runs again with `ctx.resume` set and decides its output.
+   */
+  | { readonly kind: 'wait'; readonly channel: string; readonly key: string; readonly timeoutMs?: number };
+
+/** Why a waiting step runs again. */
+export type Resume =
+  { readonly kind: 'signal'; readonly payloadText: string; readonly payload: unknown } | { readonly kind: 'timeout' };
 
 /** One message out of one port. */
 export function emit(port: string, payload: unknown, headers?: Headers): NodeResult {

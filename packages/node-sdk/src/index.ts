@@ -36,6 +36,7 @@ export type {
   NodeState,
   Logger,
   Reply,
+  Resume,
   Resolved,
   ConnectionContext,
 } from './context.ts';

@@ -7,6 +7,7 @@ import type { ConnectionDefinition, Logger } from '@millrace/node-sdk';
 import { createIsolatedVmSandbox, type Sandbox, type SandboxLimits } from '@millrace/sandbox';
 import { SqliteStore } from '@millrace/store-sqlite';
 import { environmentSecrets, resolveSecrets, type SecretResolver } from './secrets.ts';
+import { startTriggers } from './triggers.ts';
 import { webhookRoutes, type WebhookRoute } from './webhook.ts';
 
 export interface RuntimeOptions {
@@ -71,6 +72,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       for (const [path, route] of webhookRoutes(plan, secrets)) routes.set(path, route);
     }
     await engine.start();
+    // Listening triggers start once the engine can take their events.
+    const stopTriggers: Array<() => Promise<void>> = [];
+    for (const plan of plans) stopTriggers.push(await startTriggers(plan, engine, store, log));
     const retention = o.retentionMs ?? 7 * 24 * 3_600_000;
     const pruner = setInterval(() => {
       engine.prune(retention).catch((e: unknown) => log.error('retention failed', { error: String(e) }));
@@ -84,6 +88,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       routes,
       async close(options = {}) {
         clearInterval(pruner);
+        // Triggers stop first, so no new event arrives while the engine drains.
+        for (const stop of stopTriggers) await stop();
         await engine.stop(options);
         for (const { def, client } of clients) await def.close?.(client);
         await sandbox.close();

@@ -595,4 +595,97 @@ describe('engine on SQLite', () => {
     expect(attempts).toHaveLength(2);
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(390);
   });
+
+  it('waits durably for a signal, across a restart, and resumes the waiting step with it', async () => {
+    kit = makeKit(undefined, { leaseMs: 200 });
+    const waiter = scriptedNode('t.wait', (ctx) => {
+      if (ctx.resume?.kind === 'signal') return emitText('out', `{"got":${ctx.resume.payloadText}}`);
+      return { kind: 'wait', channel: 'qms.decided', key: (ctx.message.payload as { id: string }).id };
+    });
+    const after = scriptedNode('t.after', passThrough);
+    kit.deploy(
+      flowOf(
+        'waits',
+        [
+          { id: 'w', type: 't.wait' },
+          { id: 'a', type: 't.after' },
+        ],
+        [
+          ['trigger', 'w'],
+          ['w', 'a'],
+        ],
+      ),
+      { w: waiter.def, a: after.def },
+    );
+    await kit.engine.start();
+    const { runId } = await kit.engine.accept('waits', { payloadText: '{"id":"INSP-1"}' });
+    await eventually(async () => (await kit.store.listSteps(runId))[0]?.status === 'waiting', 'the step to wait');
+    expect((await kit.store.listWaiting({ channel: 'qms.decided' })).map((w) => [w.runId, w.waitKey])).toEqual([
+      [runId, 'INSP-1'],
+    ]);
+    await kit.engine.stop();
+    const next = kit.newEngine({ leaseMs: 200 });
+    await next.start();
+    expect(await next.signal('qms.decided', 'INSP-2', '{"decision":"other lot"}')).toBe(0);
+    expect(await next.signal('qms.decided', 'INSP-1', '{"decision":"accept"}')).toBe(1);
+    expect(await ended(runId)).toBe('succeeded');
+    const steps = await kit.store.listSteps(runId);
+    expect(JSON.parse(steps[1]!.payloadText)).toEqual({ got: { decision: 'accept' } });
+    expect(waiter.keys.every((k) => k === waiter.keys[0])).toBe(true);
+  });
+
+  it('keeps a signal that comes before anyone waits, and wakes the wait with it at once', async () => {
+    kit = makeKit();
+    const waiter = scriptedNode('t.wait', (ctx) =>
+      ctx.resume?.kind === 'signal'
+        ? emitText('out', ctx.resume.payloadText)
+        : { kind: 'wait', channel: 'c', key: 'k1' },
+    );
+    kit.deploy(flowOf('early', [{ id: 'w', type: 't.wait' }], [['trigger', 'w']]), { w: waiter.def });
+    await kit.engine.start();
+    expect(await kit.engine.signal('c', 'k1', '"early"')).toBe(0);
+    const { runId } = await kit.engine.accept('early', { payloadText: '{}' });
+    expect(await ended(runId)).toBe('succeeded');
+    expect(JSON.parse((await kit.store.listSteps(runId))[0]!.outputText!)).toEqual({ out: ['early'] });
+  });
+
+  it('wakes a wait with a timeout when its deadline passes', async () => {
+    kit = makeKit();
+    const waiter = scriptedNode(
+      't.wait',
+      (ctx) =>
+        ctx.resume?.kind === 'timeout'
+          ? emitText('timeout', ctx.message.payloadText)
+          : { kind: 'wait', channel: 'c', key: 'never', timeoutMs: 50 },
+      ['out', 'timeout'],
+    );
+    const escalate = scriptedNode('t.escalate', passThrough);
+    kit.deploy(
+      flowOf(
+        'late',
+        [
+          { id: 'w', type: 't.wait' },
+          { id: 'e', type: 't.escalate' },
+        ],
+        [
+          ['trigger', 'w'],
+          ['w', 'e', 'timeout'],
+        ],
+      ),
+      {
+        w: waiter.def,
+        e: escalate.def,
+      },
+    );
+    await kit.engine.start();
+    const { runId } = await kit.engine.accept('late', { payloadText: '{"lot":"L9"}' });
+    expect(await ended(runId)).toBe('succeeded');
+    expect(escalate.total()).toBe(1);
+    const trace = (await buildTrace(kit.store, runId))!;
+    expect(trace.steps[0]).toMatchObject({
+      node: 'w',
+      wait: { channel: 'c', key: 'never' },
+      resume: { kind: 'timeout' },
+    });
+  });
 });

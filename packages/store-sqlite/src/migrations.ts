@@ -102,6 +102,30 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       );
     `,
   },
+  {
+    version: 2,
+    name: 'durable waits',
+    sql: `
+      -- A step that returned "wait" sleeps with status 'waiting' until a signal on its channel and
+      -- key, or its deadline (available_at). "resume" tells it why it runs again.
+      ALTER TABLE steps ADD COLUMN wait_channel TEXT;
+      ALTER TABLE steps ADD COLUMN wait_key TEXT;
+      ALTER TABLE steps ADD COLUMN resume TEXT;
+      CREATE INDEX steps_waiting ON steps (wait_channel, wait_key) WHERE status = 'waiting';
+      CREATE INDEX steps_wait_deadline ON steps (available_at) WHERE status = 'waiting';
+
+      -- Signals that arrived before anyone waited for them, kept until they expire.
+      CREATE TABLE signals (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX signals_key ON signals (channel, key, id);
+    `,
+  },
 ];
 
 export function migrate(db: Database): void {

@@ -49,6 +49,24 @@ describe('SqliteStore', () => {
     await again.close();
   });
 
+  it('brings a database of an older schema up to date, keeping its data', async () => {
+    const path = tempDb();
+    const raw = new Database(path);
+    raw.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(MIGRATIONS[0]!.name);
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      MIGRATIONS.map((m) => ({ version: m.version })),
+    );
+    await accept(store, 5);
+    expect((await store.listSteps(5))[0]).toMatchObject({ nodeId: 'a', wait: null });
+    await store.close();
+  });
+
   it('refuses a database written by a newer Millrace', () => {
     const path = tempDb();
     new SqliteStore(path).close();
@@ -56,7 +74,7 @@ describe('SqliteStore', () => {
     raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, 0)').run('future');
     raw.close();
     expect(() => new SqliteStore(path)).toThrow(
-      'the database is at schema version 999, newer than this Millrace knows (1); upgrade Millrace',
+      'the database is at schema version 999, newer than this Millrace knows (2); upgrade Millrace',
     );
   });
 

@@ -15,9 +15,12 @@ import type {
   RunFilter,
   RunRecord,
   RunStatus,
+  SignalRequest,
   StepOutcome,
   StepRecord,
   Store,
+  WaitingStep,
+  WaitRequest,
 } from '@millrace/engine';
 import { GroupCommit } from './group-commit.ts';
 import { migrate } from './migrations.ts';
@@ -31,6 +34,11 @@ export interface SqliteStoreOptions {
 }
 
 const stored = (step: NewStep): string | null => (step.inheritsPayload ? null : step.payloadText);
+
+/** "Never" as a deadline: waits without a timeout sort after every real one. */
+const NEVER = Number.MAX_SAFE_INTEGER;
+
+const signalResume = (payloadText: string) => `{"kind":"signal","payload":${payloadText}}`;
 
 interface StepRow {
   run_id: number;
@@ -47,6 +55,9 @@ interface StepRow {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+  wait_channel: string | null;
+  wait_key: string | null;
+  resume: string | null;
 }
 
 interface RunRow {
@@ -220,6 +231,7 @@ export class SqliteStore implements Store {
       flowVersion: run.flow_version,
       attempts: r.attempts,
       availableAt: r.available_at,
+      resumeText: r.resume,
     };
   }
 
@@ -373,6 +385,82 @@ export class SqliteStore implements Store {
     });
   }
 
+  waitStep(req: WaitRequest): Promise<ClaimedStep | null> {
+    return this.tx.write((): ClaimedStep | null => {
+      this.s.waitStep.run(
+        req.attempt,
+        req.startedAt,
+        req.endedAt,
+        req.channel,
+        req.waitKey,
+        req.deadline ?? NEVER,
+        req.runId,
+        req.key,
+      );
+      // A signal may have come first (a fast QMS decision): the step wakes at once.
+      const kept = this.s.keptSignal.get(req.channel, req.waitKey, req.now) as
+        { id: number; payload: string } | undefined;
+      if (!kept) return null;
+      this.s.dropSignal.run(kept.id);
+      const row = this.s.wake.get(
+        req.leaseTo ? 'leased' : 'ready',
+        req.leaseTo,
+        req.now,
+        signalResume(kept.payload),
+        req.runId,
+        req.key,
+      ) as StepRow;
+      return req.leaseTo ? this.claimed(row) : null;
+    });
+  }
+
+  deliverSignal(req: SignalRequest): Promise<{ woken: number; claimed: ClaimedStep[] }> {
+    return this.tx.write(() => {
+      const waiters = this.s.waitersOf.all(req.channel, req.key) as Array<{ run_id: number; key: string }>;
+      if (waiters.length === 0) {
+        this.s.keepSignal.run(req.channel, req.key, req.payloadText, req.now, req.now + req.keepMs);
+        return { woken: 0, claimed: [] };
+      }
+      const resume = signalResume(req.payloadText);
+      const rows = waiters.map(
+        (w) =>
+          this.s.wake.get(req.leaseTo ? 'leased' : 'ready', req.leaseTo, req.now, resume, w.run_id, w.key) as StepRow,
+      );
+      return { woken: rows.length, claimed: req.leaseTo ? rows.map((r) => this.claimed(r)) : [] };
+    });
+  }
+
+  expireWaits(workerId: string, now: number, limit: number): Promise<ClaimedStep[]> {
+    if (this.s.anyWaitDue.get(now) === undefined) return Promise.resolve([]);
+    return this.tx.write(() => (this.s.expireWaits.all(workerId, now, limit) as StepRow[]).map((r) => this.claimed(r)));
+  }
+
+  async listWaiting(filter: { channel?: string; limit?: number }): Promise<WaitingStep[]> {
+    const rows = this.s.listWaiting.all({ channel: filter.channel ?? null, limit: filter.limit ?? 100 }) as Array<{
+      run_id: number;
+      key: string;
+      node_id: string;
+      parent_key: string | null;
+      payload: string | null;
+      wait_channel: string;
+      wait_key: string;
+      ended_at: number;
+      available_at: number;
+      flow_id: string;
+    }>;
+    return rows.map((r) => ({
+      runId: r.run_id,
+      key: r.key,
+      nodeId: r.node_id,
+      flowId: r.flow_id,
+      channel: r.wait_channel,
+      waitKey: r.wait_key,
+      since: r.ended_at,
+      deadline: r.available_at >= NEVER ? null : r.available_at,
+      payloadText: this.payloadOf(r),
+    }));
+  }
+
   discard(dlqId: number, reason: string, by: string, now: number): Promise<void> {
     return this.tx.write(() => {
       const dl = this.s.deadLetter.get(dlqId) as { run_id: number; status: string } | undefined;
@@ -421,6 +509,8 @@ export class SqliteStore implements Store {
       startedAt: r.started_at,
       endedAt: r.ended_at,
       failedAttempts: attempts.filter((a) => a.key === r.key).map(toAttempt),
+      wait: r.wait_channel === null ? null : { channel: r.wait_channel, key: r.wait_key! },
+      resumeText: r.resume,
     }));
   }
 
@@ -491,6 +581,7 @@ export class SqliteStore implements Store {
       const runs = this.s.pruneRuns.run(cutoff).changes;
       this.s.pruneDeadLetters.run(cutoff);
       this.s.pruneState.run(Date.now());
+      this.s.pruneSignals.run(Date.now());
       return { runs, steps };
     });
   }

@@ -4,7 +4,7 @@ import type { Database, Statement } from 'better-sqlite3';
 export function prepareStatements(db: Database) {
   const p = (sql: string): Statement => db.prepare(sql);
   const STEP_COLUMNS =
-    'run_id, key, node_id, parent_key, status, attempts, available_at, payload, headers, output, error, created_at, started_at, ended_at';
+    'run_id, key, node_id, parent_key, status, attempts, available_at, payload, headers, output, error, created_at, started_at, ended_at, wait_channel, wait_key, resume';
   return {
     heartbeat: p(
       'INSERT INTO workers (id, heartbeat_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at',
@@ -47,6 +47,31 @@ export function prepareStatements(db: Database) {
        RETURNING ${STEP_COLUMNS}`,
     ),
     anyReady: p("SELECT 1 FROM steps WHERE status = 'ready' AND available_at <= ? LIMIT 1"),
+    waitStep: p(
+      `UPDATE steps SET status = 'waiting', attempts = ?, started_at = ?, ended_at = ?, leased_by = NULL, wait_channel = ?, wait_key = ?, available_at = ?, resume = NULL
+       WHERE run_id = ? AND key = ?`,
+    ),
+    keptSignal: p(
+      'SELECT id, payload FROM signals WHERE channel = ? AND key = ? AND expires_at > ? ORDER BY id LIMIT 1',
+    ),
+    dropSignal: p('DELETE FROM signals WHERE id = ?'),
+    keepSignal: p('INSERT INTO signals (channel, key, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    waitersOf: p("SELECT run_id, key FROM steps WHERE status = 'waiting' AND wait_channel = ? AND wait_key = ?"),
+    wake: p(
+      `UPDATE steps SET status = ?, leased_by = ?, available_at = ?, resume = ? WHERE run_id = ? AND key = ? RETURNING ${STEP_COLUMNS}`,
+    ),
+    expireWaits: p(
+      `UPDATE steps SET status = 'leased', leased_by = ?, resume = '{"kind":"timeout"}'
+       WHERE rowid IN (SELECT rowid FROM steps WHERE status = 'waiting' AND available_at <= ? ORDER BY available_at LIMIT ?)
+       RETURNING ${STEP_COLUMNS}`,
+    ),
+    anyWaitDue: p("SELECT 1 FROM steps WHERE status = 'waiting' AND available_at <= ? LIMIT 1"),
+    listWaiting: p(
+      `SELECT s.run_id, s.key, s.node_id, s.parent_key, s.payload, s.wait_channel, s.wait_key, s.ended_at, s.available_at, r.flow_id
+       FROM steps s JOIN runs r ON r.id = s.run_id
+       WHERE s.status = 'waiting' AND (@channel IS NULL OR s.wait_channel = @channel) ORDER BY s.ended_at LIMIT @limit`,
+    ),
+    pruneSignals: p('DELETE FROM signals WHERE expires_at <= ?'),
     runPayload: p('SELECT payload FROM runs WHERE id = ?'),
     stepPayload: p('SELECT run_id, parent_key, payload FROM steps WHERE run_id = ? AND key = ?'),
     runFlow: p('SELECT flow_id, flow_version FROM runs WHERE id = ?'),

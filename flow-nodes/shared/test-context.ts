@@ -72,6 +72,12 @@ export function testContext<C, K = undefined>(options: TestContextOptions<C, K>)
         state.set(key, value);
         return Promise.resolve();
       },
+      claim: (key, value) => {
+        // No expiry in tests: the first value stays.
+        const claimed = !state.has(key);
+        if (claimed) state.set(key, value);
+        return Promise.resolve({ claimed, value: state.get(key) });
+      },
       delete: (key) => {
         state.delete(key);
         return Promise.resolve();

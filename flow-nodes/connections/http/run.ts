@@ -20,7 +20,7 @@ export const connection = defineConnection<typeof definition.schema, HttpClient>
  * with accepted credentials is enough; a 404 at the base URL is fine, since many APIs have
  * nothing there. For OAuth2 this also proves the token endpoint takes the client credentials.
  */
-async function testBinding(binding: HttpBinding, ctx: { signal?: AbortSignal }): Promise<ConnectionTestResult> {
+export async function testBinding(binding: HttpBinding, ctx: { signal?: AbortSignal }): Promise<ConnectionTestResult> {
   let client: HttpClient | undefined;
   try {
     client = createHttpClient(binding);

@@ -19,6 +19,14 @@ export const definition = connectionSpec({
         Type.String({ pattern: '^[A-Z]{2}$', default: 'EN', description: 'sap-language for messages.' }),
       ),
       auth: Type.Union([AuthBasic, AuthOAuth2ClientCredentials]),
+      testService: Type.Optional(
+        Type.String({
+          pattern: '^[A-Za-z0-9_]+(;v=\\d{1,4})?$',
+          description:
+            'A service "Test connection" reads the service document of, such as API_PRODUCTION_ORDER_2_SRV; without one it only checks that the base URL accepts the credentials.',
+          'x-hint': 'a service name such as API_PRODUCTION_ORDER_2_SRV',
+        }),
+      ),
       timeoutMs: Type.Optional(TimeoutMs(30000)),
       maxConnections: Type.Optional(
         Type.Integer({ minimum: 1, maximum: 256, default: 8, description: 'Requests in flight to the ERP at once.' }),

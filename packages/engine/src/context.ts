@@ -140,6 +140,17 @@ export function createNodeState(store: Store, scope: string, now: () => number):
     },
     put: (key, value, options) =>
       store.statePut(scope, key, JSON.stringify(value), options?.ttlMs === undefined ? null : now() + options.ttlMs),
+    claim: async (key, value, options) => {
+      const text = JSON.stringify(value);
+      const held = await store.stateClaim(
+        scope,
+        key,
+        text,
+        options?.ttlMs === undefined ? null : now() + options.ttlMs,
+        now(),
+      );
+      return { claimed: held === text, value: JSON.parse(held) as unknown };
+    },
     delete: (key) => store.stateDelete(scope, key),
   };
 }

@@ -234,6 +234,18 @@ export function isPureNode(plan: FlowPlan, nodeId: string): boolean {
   return isPure(plan, nodeId);
 }
 
+/** The flow's catch node that takes this error (by category and code), if any has successors. */
+function catchFor(plan: FlowPlan, error: { category: string; code: string }): PlanNode | undefined {
+  for (const node of plan.nodes.values()) {
+    if (node.node.type !== 'catch' || (node.successors.get('out')?.length ?? 0) === 0) continue;
+    const config = node.node.config as { categories?: string[]; codes?: string[] };
+    if (config.categories && !config.categories.includes(error.category)) continue;
+    if (config.codes && !config.codes.includes(error.code)) continue;
+    return node;
+  }
+  return undefined;
+}
+
 function headersTextOf(headers: object | undefined, ex: Executed): string | null {
   if (headers === undefined) return null;
   if (headers === ex.inputHeaders) return ex.step.headersText;
@@ -398,6 +410,13 @@ async function handleFailure(ex: Executed, plan: FlowPlan, host: RunnerHost): Pr
         payloadText: errorPayload(`,"attempts":${attempt}`),
         headersText: step.headersText,
       };
+    } else {
+      // Last resort before dead letters: the flow's catch node, when it takes this error.
+      const catcher = catchFor(plan, errorJson);
+      if (catcher) {
+        from = catcher;
+        emitted = { port: 'out', payloadText: errorPayload(''), headersText: step.headersText };
+      }
     }
   }
   if (!from || !emitted) {

@@ -309,6 +309,8 @@ export interface Store {
   stateGet(scope: string, key: string, now: number): Promise<string | undefined>;
   statePut(scope: string, key: string, valueText: string, expiresAt: number | null): Promise<void>;
   stateDelete(scope: string, key: string): Promise<void>;
+  /** Stores the value unless a live one is there; returns the value the key holds afterwards. */
+  stateClaim(scope: string, key: string, valueText: string, expiresAt: number | null, now: number): Promise<string>;
 
   /** Deletes ended runs (and their steps) created before `cutoffRunId`; keeps open dead letters. */
   prune(cutoffRunId: number): Promise<PruneResult>;

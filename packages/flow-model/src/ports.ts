@@ -51,9 +51,12 @@ export function walkCodeFields(
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    const patterns = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);
     for (const [key, v] of Object.entries(value)) {
+      // Records (TypeBox Type.Record) put their value schema under patternProperties.
       const sub =
         props[key] ??
+        patterns.find(([pattern]) => new RegExp(pattern, 'u').test(key))?.[1] ??
         (typeof schema.additionalProperties === 'object' ? (schema.additionalProperties as JsonSchema) : undefined);
       if (sub) out.push(...walkCodeFields(sub, v, joinPointer(pointer, key), checkers));
     }

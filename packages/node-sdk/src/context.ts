@@ -26,6 +26,15 @@ export interface CodeRunner {
 export interface NodeState {
   get(key: string): Promise<unknown>;
   put(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>;
+  /**
+   * Stores the value only if the key is absent (or expired), atomically; resolves with what the
+   * key holds afterwards and whether this call stored it. The base of windows like dedupe.
+   */
+  claim(
+    key: string,
+    value: unknown,
+    options?: { ttlMs?: number },
+  ): Promise<{ readonly claimed: boolean; readonly value: unknown }>;
   delete(key: string): Promise<void>;
 }
 

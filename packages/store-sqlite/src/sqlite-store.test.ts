@@ -130,6 +130,14 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('claims a state key once while it lives, and lets a later claim take it after expiry', async () => {
+    const store = new SqliteStore(tempDb());
+    expect(await store.stateClaim('f/d', 'E-1', '"A"', 100, 10)).toBe('"A"');
+    expect(await store.stateClaim('f/d', 'E-1', '"B"', 200, 50)).toBe('"A"');
+    expect(await store.stateClaim('f/d', 'E-1', '"C"', 300, 150)).toBe('"C"');
+    await store.close();
+  });
+
   it('stores node state with expiry', async () => {
     const store = new SqliteStore(tempDb());
     await store.statePut('f/n', 'k', '{"v":1}', 100);

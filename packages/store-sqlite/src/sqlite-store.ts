@@ -567,6 +567,14 @@ export class SqliteStore implements Store {
     });
   }
 
+  stateClaim(scope: string, key: string, valueText: string, expiresAt: number | null, now: number): Promise<string> {
+    return this.tx.write(() => {
+      // Insert, or take over an expired entry; a live one stays as it is.
+      this.s.stateClaim.run({ scope, key, value: valueText, expires: expiresAt, now });
+      return (this.s.stateGet.get(scope, key, now) as { value: string }).value;
+    });
+  }
+
   stateDelete(scope: string, key: string): Promise<void> {
     return this.tx.write(() => {
       this.s.stateDelete.run(scope, key);

@@ -135,6 +135,11 @@ export function prepareStatements(db: Database) {
     backlog: p("SELECT count(*) AS n FROM steps WHERE status = 'ready' AND available_at <= ?"),
     stateGet: p('SELECT value FROM node_state WHERE scope = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)'),
     statePut: p('INSERT OR REPLACE INTO node_state (scope, key, value, expires_at) VALUES (?, ?, ?, ?)'),
+    stateClaim: p(
+      `INSERT INTO node_state (scope, key, value, expires_at) VALUES (@scope, @key, @value, @expires)
+       ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+       WHERE node_state.expires_at IS NOT NULL AND node_state.expires_at <= @now`,
+    ),
     stateDelete: p('DELETE FROM node_state WHERE scope = ? AND key = ?'),
     // Ended runs only; a run with an open dead letter is not ended (its status is dead_lettered,
     // but its dead letter stays until replayed or discarded, so keep those runs too).

@@ -1,0 +1,19 @@
+export { runNode } from './run-node.ts';
+export type { RunNodeOptions, RunNodeResult, EmittedMessage, LogEntry, SentSignal } from './run-node.ts';
+export { runFlow, flowHarness, RunTimeoutError } from './flow-harness.ts';
+export type { FlowHarness, FlowHarnessOptions, FlowRunResult, RunEvent } from './flow-harness.ts';
+export { TEST_PROFILE } from './flow-loading.ts';
+export { recordedHttp } from './recorded-http.ts';
+export type {
+  RecordedHttp,
+  RecordedHttpOptions,
+  Expectation,
+  RequestMatcher,
+  RecordedResponse,
+  SeenRequest,
+} from './recorded-http.ts';
+export { inProcessBroker, topicMatches } from './mqtt-broker.ts';
+export type { InProcessBroker, BrokerMessage } from './mqtt-broker.ts';
+export { memoryNodeState } from './node-state.ts';
+export { nodeImplementation } from './implementations.ts';
+export type { SandboxChoice } from './sandbox.ts';

@@ -19,7 +19,8 @@ export function checkSchemaChoice(schema: string | Readonly<Record<string, unkno
   }
   let fn = compiled.get(schema);
   if (!fn) {
-    ajv ??= createAjv({ formats: { 'canonical-ref': isCanonicalRef } });
+    // Users write these schemas: legal JSON Schema is enough, Millrace's own strictness is not asked.
+    ajv ??= createAjv({ strict: false, formats: { 'canonical-ref': isCanonicalRef } });
     fn = ajv.compile(schema as Record<string, unknown>);
     compiled.set(schema, fn);
   }

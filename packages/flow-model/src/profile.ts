@@ -5,7 +5,7 @@ import { parseJsonText } from './json-text.ts';
 import { migrateDocument, type Migration } from './migrate.ts';
 import { PROFILE_SCHEMA_VERSION, type PlantProfile } from './profile-schema.ts';
 import { findInlinedSecrets, INLINED_SECRET_MESSAGE } from './secrets.ts';
-import { compiled, profileValidator } from './validators.ts';
+import { compiled, compiledUserSchema, profileValidator } from './validators.ts';
 
 export const PROFILE_MIGRATIONS: Readonly<Record<number, Migration>> = {};
 
@@ -81,7 +81,7 @@ export function checkProfileForFlow(flow: Flow, profile: PlantProfile): Problem[
   if (flow.params) {
     let validate;
     try {
-      validate = compiled(flow.params);
+      validate = compiledUserSchema(flow.params);
     } catch {
       return problems; // the flow's own validation reports a broken params schema
     }

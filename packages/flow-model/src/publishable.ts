@@ -24,7 +24,7 @@ import type { PlantProfile } from './profile-schema.ts';
 import { findInlinedSecrets } from './secrets.ts';
 import { validateFlowStructure } from './structural.ts';
 import { outputPorts, walkCodeFields } from './ports.ts';
-import { ajv, compiled } from './validators.ts';
+import { ajv, compiled, compiledUserSchema } from './validators.ts';
 
 export interface PublishableOptions {
   readonly catalog: Catalog;
@@ -318,7 +318,7 @@ function checkFlowLevel(flow: Flow, catalog: Catalog): Problem[] {
       }
     } else {
       try {
-        compiled(flow.params);
+        compiledUserSchema(flow.params);
       } catch (e) {
         out.push({
           pointer: '/params',

@@ -24,6 +24,23 @@ export function compiled(schema: object): ValidateFunction {
   return fn;
 }
 
+let lenient: Ajv | undefined;
+const userCache = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Compiles a schema a user wrote (a flow's params): legal JSON Schema is enough, without the
+ * strict mode Millrace applies to its own schemas.
+ */
+export function compiledUserSchema(schema: object): ValidateFunction {
+  let fn = userCache.get(schema);
+  if (!fn) {
+    lenient ??= createAjv({ strict: false, formats: { 'canonical-ref': (v) => isCanonicalRef(v) } });
+    fn = lenient.compile(JSON.parse(JSON.stringify(schema)) as object);
+    userCache.set(schema, fn);
+  }
+  return fn;
+}
+
 export const flowValidator = (): ValidateFunction => compiled(FlowSchema);
 export const profileValidator = (): ValidateFunction => compiled(ProfileSchema);
 export const packValidator = (): ValidateFunction => compiled(PackManifestSchema);

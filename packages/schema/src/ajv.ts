@@ -19,13 +19,25 @@ export type Ajv = InstanceType<typeof Ajv2020>;
 export const ANNOTATION_KEYWORDS = ['x-hint', 'x-secret', 'x-expression', 'x-code', 'x-widget'] as const;
 
 export interface CreateAjvOptions {
+  /**
+   * Strict mode refuses schemas with unknown keywords or `required` fields not in `properties`.
+   * Right for Millrace's own schemas; wrong for schemas users write (flow params, inline
+   * payload schemas), which are legal JSON Schema even when loose. @default true
+   */
+  readonly strict?: boolean;
   /** Extra string formats, e.g. `canonical-ref`, checked by the given function. */
   readonly formats?: Readonly<Record<string, (value: string) => boolean>>;
 }
 
 /** An ajv instance for JSON Schema 2020-12 with every error reported, formats and our annotations. */
 export function createAjv(options: CreateAjvOptions = {}): Ajv {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: options.strict ?? true,
+    strictTypes: false,
+    allowUnionTypes: true,
+  });
   addFormats(ajv);
   for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword });
   for (const [name, check] of Object.entries(options.formats ?? {})) {

@@ -442,6 +442,20 @@ export class Engine {
         `node "${dl.resumeNodeId}" does not exist in ${dl.flowId} ${version}; replay on a version that has it`,
       );
     }
+    if (plan.nodes.get(dl.resumeNodeId)?.isTrigger) {
+      // An event its trigger could not hand over (see reject): accept it anew, as a new run.
+      const accepted = await this.accept(
+        dl.flowId,
+        { payloadText: dl.payloadText, headersText: dl.headersText },
+        { triggerNodeId: dl.resumeNodeId },
+      );
+      await this.store.resolveRejected(
+        dlqId,
+        JSON.stringify({ reason: options.reason, by: options.by, runId: String(accepted.runId) }),
+        this.host.now(),
+      );
+      return { runId: accepted.runId };
+    }
     const lease = this.host.leaseNext(1);
     const step = await this.store.replay({
       dlqId,
@@ -454,6 +468,37 @@ export class Engine {
     this.host.transition({ kind: 'run', flowId: dl.flowId, runId: dl.runId, status: 'running' });
     if (lease) this.enqueue([{ ...step, flowVersion: version }]);
     return { runId: dl.runId };
+  }
+
+  /**
+   * Keeps an event a trigger received but the engine refused (its keys could not be computed in
+   * the sandbox): a dead letter with the event and the reason, replayable once the flow is fixed.
+   * The trigger may then acknowledge its source: nothing is lost.
+   */
+  async reject(
+    flowId: string,
+    triggerNodeId: string,
+    event: { payloadText: string; headersText?: string | null },
+    error: { code: string; message: string },
+  ): Promise<number> {
+    const plan = this.plan(flowId);
+    if (!plan) throw new DataError('FLOW_NOT_DEPLOYED', `flow "${flowId}" is not deployed here`);
+    const runId = this.ids.next();
+    await this.store.parkRejected({
+      runId,
+      dlqId: this.ids.next(),
+      flowId,
+      flowVersion: plan.version,
+      plant: plan.plant,
+      triggerNodeId,
+      payloadText: event.payloadText,
+      headersText: event.headersText ?? null,
+      reason: error.message,
+      code: error.code,
+      now: this.host.now(),
+    });
+    this.host.transition({ kind: 'run', flowId, runId, status: 'dead_lettered' });
+    return runId;
   }
 
   async discard(dlqId: number, options: { reason: string; by: string }): Promise<void> {

@@ -176,6 +176,20 @@ export interface ReplayRequest {
   readonly now: number;
 }
 
+export interface RejectRequest {
+  readonly runId: number;
+  readonly dlqId: number;
+  readonly flowId: string;
+  readonly flowVersion: string;
+  readonly plant: string | null;
+  readonly triggerNodeId: string;
+  readonly payloadText: string;
+  readonly headersText: string | null;
+  readonly reason: string;
+  readonly code: string;
+  readonly now: number;
+}
+
 export interface WaitRequest {
   readonly runId: number;
   readonly key: string;
@@ -285,6 +299,13 @@ export interface Store {
   scheduleRetry(req: RetryRequest): Promise<void>;
   parkRun(req: ParkRequest): Promise<CompletionResult>;
   replay(req: ReplayRequest): Promise<ClaimedStep>;
+  /**
+   * Keeps an event its trigger could not hand to a run (the engine refused it) as a dead letter
+   * of a run of its own that has only the trigger step, parked. Replaying it accepts the event anew.
+   */
+  parkRejected(req: RejectRequest): Promise<void>;
+  /** Marks the dead letter of a rejected event replayed (accepted anew as another run). */
+  resolveRejected(dlqId: number, resolution: string, now: number): Promise<void>;
   /**
    * Puts a step to sleep until a signal on (channel, key) or its deadline. If a kept signal
    * already matches, the step wakes at once and is returned (leased to `leaseTo`, or ready).

@@ -38,11 +38,14 @@ export async function startTriggers(
           return { runId: String(accepted.runId), duplicate: accepted.duplicate };
         },
         async reject(event, error) {
-          log.warn('a trigger refused an event', {
+          // Kept as a dead letter before the source is acknowledged: nothing is lost.
+          const headersText = event.headers ? JSON.stringify(event.headers) : null;
+          const runId = await engine.reject(plan.id, node.id, { payloadText: event.payloadText, headersText }, error);
+          log.warn('an event the flow could not take is kept in dead letters', {
             flowId: plan.id,
             nodeId: node.id,
+            runId,
             code: error.code,
-            message: error.message,
             sourceKey: event.sourceKey,
           });
         },

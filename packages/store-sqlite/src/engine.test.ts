@@ -688,4 +688,31 @@ describe('engine on SQLite', () => {
       resume: { kind: 'timeout' },
     });
   });
+
+  it('keeps an event the engine refused as a dead letter, and replays it as a new run', async () => {
+    kit = makeKit();
+    const a = scriptedNode('t.a', passThrough);
+    kit.deploy(flowOf('refused', [{ id: 'a', type: 't.a' }], [['trigger', 'a']]), { a: a.def });
+    await kit.engine.start();
+    const placeholder = await kit.engine.reject(
+      'refused',
+      'trigger',
+      { payloadText: '{"lot":"L-1"}' },
+      { code: 'KEY_EXPRESSION_FAILED', message: 'the key expression ran too long' },
+    );
+    const [dl] = await kit.store.listDeadLetters({ status: 'open', flowId: 'refused' });
+    expect(dl).toMatchObject({
+      runId: placeholder,
+      nodeId: 'trigger',
+      resumeNodeId: 'trigger',
+      code: 'KEY_EXPRESSION_FAILED',
+      payloadText: '{"lot":"L-1"}',
+    });
+    const { runId } = await kit.engine.replay(dl!.id, { reason: 'key expression fixed', by: 'ops' });
+    expect(runId).not.toBe(placeholder);
+    expect(await ended(runId)).toBe('succeeded');
+    expect(a.total()).toBe(1);
+    expect((await kit.store.getDeadLetter(dl!.id))!.status).toBe('replayed');
+    expect((await kit.store.getRun(placeholder))!.status).toBe('discarded');
+  });
 });

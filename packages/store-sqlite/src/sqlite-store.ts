@@ -14,6 +14,7 @@ import type {
   RetryRequest,
   RunFilter,
   RunRecord,
+  RejectRequest,
   RunStatus,
   SignalRequest,
   StepOutcome,
@@ -459,6 +460,66 @@ export class SqliteStore implements Store {
       deadline: r.available_at >= NEVER ? null : r.available_at,
       payloadText: this.payloadOf(r),
     }));
+  }
+
+  parkRejected(req: RejectRequest): Promise<void> {
+    return this.tx.write(() => {
+      this.s.insertRun.run(
+        req.runId,
+        req.flowId,
+        req.flowVersion,
+        req.plant,
+        'dead_lettered',
+        req.triggerNodeId,
+        req.payloadText,
+        req.headersText,
+        null,
+        null,
+        null,
+        0,
+        req.now,
+        null,
+      );
+      this.s.setParked.run(1, req.runId);
+      this.s.upsertStep.run(
+        req.runId,
+        req.triggerNodeId,
+        req.triggerNodeId,
+        null,
+        'parked',
+        req.now,
+        null,
+        null,
+        req.headersText,
+        req.now,
+      );
+      this.s.insertDeadLetter.run(
+        req.dlqId,
+        req.runId,
+        req.flowId,
+        req.flowVersion,
+        req.triggerNodeId,
+        req.triggerNodeId,
+        req.triggerNodeId,
+        req.triggerNodeId,
+        req.reason,
+        req.code,
+        req.payloadText,
+        req.headersText,
+        req.now,
+      );
+    });
+  }
+
+  /** A rejected event was accepted anew as another run: its dead letter and placeholder run are done. */
+  resolveRejected(dlqId: number, resolution: string, now: number): Promise<void> {
+    return this.tx.write(() => {
+      const dl = this.s.deadLetter.get(dlqId) as { run_id: number; status: string } | undefined;
+      if (!dl || dl.status !== 'open') throw new Error(`dead letter ${dlqId} is not open`);
+      this.s.resolveDeadLetter.run('replayed', now, resolution, dlqId);
+      this.s.adjustRun.get(0, -1, dl.run_id);
+      this.s.endRun.run('discarded', now, dl.run_id);
+    });
   }
 
   discard(dlqId: number, reason: string, by: string, now: number): Promise<void> {

@@ -91,6 +91,7 @@ export function prepareStatements(db: Database) {
          ended_at = CASE WHEN pending + @dp = 0 THEN @now ELSE ended_at END
        WHERE id = @id RETURNING pending, flow_id, order_key, status`,
     ),
+    setParked: p('UPDATE runs SET parked = ? WHERE id = ?'),
     setRunStatus: p('UPDATE runs SET status = ? WHERE id = ?'),
     endRun: p('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?'),
     reopenRun: p("UPDATE runs SET status = 'running', ended_at = NULL WHERE id = ?"),

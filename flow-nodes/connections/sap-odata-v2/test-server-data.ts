@@ -8,11 +8,22 @@ import { ODataError, parseFilter, type PropertyType, type Row } from './test-ser
 
 export interface EntitySetSpec {
   readonly keys: readonly string[];
-  /** Properties in V2's string forms; the type of the others follows their seeded values. */
-  readonly types?: Readonly<Record<string, 'datetime' | 'decimal'>>;
+  /**
+   * Property types. Needed for V2's string forms (datetime, decimal) and for a set seeded empty;
+   * the type of any other property follows its seeded values.
+   */
+  readonly types?: Readonly<Record<string, PropertyType>>;
   /** Navigation properties: a row holds their data; without $expand they are sent __deferred. */
   readonly navigations?: readonly string[];
   readonly rows?: readonly Row[];
+  /**
+   * Runs on a POSTed row after its properties are checked and before it is stored: fills in the
+   * keys the server assigns (a material document number) and applies business rules (a goods
+   * movement moves stock). It may throw an ODataError; then nothing is stored.
+   */
+  readonly onInsert?: (row: Row) => Row;
+  /** Key fields whose initial value is "" (Supplier of own stock, say): empty is not missing there. */
+  readonly emptyKeys?: readonly string[];
 }
 
 export interface Stored {
@@ -70,10 +81,12 @@ export class EntitySet {
     return [...this.#rows.values()];
   }
 
-  insert(row: Row): Stored {
-    this.#check(row);
+  insert(posted: Row): Stored {
+    this.#check(posted);
+    const row = this.spec.onInsert ? this.spec.onInsert(posted) : posted;
+    if (row !== posted) this.#check(row);
     for (const k of this.spec.keys) {
-      if (row[k] === undefined || row[k] === null || row[k] === '')
+      if (row[k] === undefined || row[k] === null || (row[k] === '' && !this.spec.emptyKeys?.includes(k)))
         throw new ODataError(400, 'SIM/001', `Key field ${k} is missing.`);
     }
     if (this.get(row)) throw new ODataError(400, 'SIM/002', `${this.name} ${this.keyText(row)} already exists.`);

@@ -19,7 +19,8 @@ import { ODataError, parseKey, parseLiteral, plain, type Row } from './test-serv
  * If-Match (428 without, 412 when stale), V2 wire formats in bodies, strict $filter typing,
  * server-driven paging with __next, V2 error bodies. Faults: 429/503 with Retry-After, a V2
  * rejection, a write that commits and then never answers, a concurrent change after a read.
- * Not the ERP simulator: no business rules, no $batch, no $metadata.
+ * Not the ERP simulator: no business rules of its own (an entity set's onInsert hook adds them:
+ * test-server-erp.ts seeds a small S/4 plant for the erp.* nodes), no $batch, no $metadata.
  */
 
 export const SERVICE_PATH = '/sap/opu/odata/sap';
@@ -247,12 +248,15 @@ export async function startSapTestServer(options: SapTestServerOptions = {}): Pr
     if (m[2] === undefined) {
       if (method === 'GET') return readCollection(set, url, serviceUrl, res);
       if (method !== 'POST') throw new ODataError(405, 'SIM/405', `${method} is not allowed on a collection.`);
-      const stored = set.insert(entityBody(body));
+      const posted = entityBody(body);
+      const stored = set.insert(posted);
       if (takeFault(['commit-then-hang'], method)) return; // committed; the answer never comes
+      // A deep insert is answered with what it created inline, as Gateway does.
+      const inline = (set.spec.navigations ?? []).filter((n) => n in posted);
       return json(
         res,
         201,
-        { d: entityJson(set, stored, serviceUrl) },
+        { d: entityJson(set, stored, serviceUrl, { expand: inline }) },
         {
           etag: etagOf(stored),
           location: `${serviceUrl}/${keyPath(set, stored.row)}`,

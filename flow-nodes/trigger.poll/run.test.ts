@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RemoteError, TransientError, type TriggerContext } from '@millrace/node-sdk';
+import { ConfigError, RemoteError, TransientError, type TriggerContext } from '@millrace/node-sdk';
 import { createHttpClient, type HttpClient } from '../connections/http/client.ts';
+import { createSapClient } from '../connections/sap-odata-v2/client.ts';
+import {
+  ERP_CREDENTIALS,
+  ORDER_SERVICE,
+  ORDER_SET,
+  startErpTestServer,
+} from '../connections/sap-odata-v2/test-server-erp.ts';
 import { sendJson, startTestServer, type TestServer } from '../connections/http/test-server.ts';
 import { silentLogger } from '../shared/test-context.ts';
 import { pollOnce } from './run.ts';
@@ -68,5 +75,54 @@ describe('trigger.poll', () => {
   it('refuses an answer without items as a remote error', async () => {
     api.handle((_req, res) => sendJson(res, 200, '{"count":2}'));
     await expect(pollOnce(context().ctx, client)).rejects.toBeInstanceOf(RemoteError);
+  });
+});
+
+describe('trigger.poll on SAP OData', () => {
+  it('starts a run per order changed since the watermark and moves it to the newest change', async () => {
+    const erp = await startErpTestServer();
+    const sap = createSapClient({
+      baseUrl: erp.baseUrl,
+      client: '100',
+      auth: { kind: 'basic', ...ERP_CREDENTIALS },
+    });
+    try {
+      const { ctx, state, accepted } = context();
+      const odata = {
+        ...ctx,
+        connection: sap,
+        config: { service: ORDER_SERVICE, entitySet: ORDER_SET, initialWatermark: '2026-01-01T00:00:00Z' },
+      };
+      const n = await pollOnce(odata, sap);
+      expect(n).toBeGreaterThan(0);
+      expect(
+        accepted.every((o) => typeof (o as { ManufacturingOrder?: unknown }).ManufacturingOrder === 'string'),
+      ).toBe(true);
+      const newest = (accepted as Array<{ LastChangeDateTime: string }>)
+        .map((o) => o.LastChangeDateTime)
+        .sort()
+        .at(-1);
+      expect(state.get('watermark')).toBe(newest);
+      expect(await pollOnce(odata, sap)).toBe(0);
+    } finally {
+      await sap.close();
+      await erp.close();
+    }
+  });
+
+  it('refuses an OData poll without its entity set as a config error', async () => {
+    const erp = await startErpTestServer();
+    const sap = createSapClient({
+      baseUrl: erp.baseUrl,
+      client: '100',
+      auth: { kind: 'basic', ...ERP_CREDENTIALS },
+    });
+    try {
+      const { ctx } = context();
+      await expect(pollOnce({ ...ctx, config: { service: ORDER_SERVICE } }, sap)).rejects.toBeInstanceOf(ConfigError);
+    } finally {
+      await sap.close();
+      await erp.close();
+    }
   });
 });

@@ -1,0 +1,10 @@
+export { Rng } from './rng.ts';
+export { VirtualClock } from './clock.ts';
+export { FaultEngine, NAMED_FAULTS, drift } from './faults.ts';
+export type { FaultRule, FaultEffect, FaultRecord } from './faults.ts';
+export { Router, startSimServer, send } from './http.ts';
+export type { Handler, SimRequest, SimResponse, SimServer } from './http.ts';
+export { SimContext, RequestLog, Outbox } from './context.ts';
+export type { LoggedRequest, OutboxEntry } from './context.ts';
+export { addControlPlane } from './control.ts';
+export type { ControlHooks } from './control.ts';

@@ -54,6 +54,7 @@ export default tseslint.config(
       'packages/flow-model/**',
       'packages/node-sdk/**',
       'packages/sandbox/**',
+      'packages/sparkplug/**',
     ],
     rules: {
       'no-restricted-imports': banned(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@millrace/node-sdk';
 import type { IncomingMqttMessage } from '../connections/mqtt/subscription.ts';
-import { encodeSparkplugPayload } from '../shared/sparkplug/index.ts';
+import { encodeSparkplugPayload } from '@millrace/sparkplug';
 import { eventBuilder } from './event.ts';
 
 type Config = Parameters<typeof eventBuilder>[0];

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { checkSchemaChoice } from '@millrace/canonical';
 import { ConfigError, DataError, type Headers, type Logger, type TriggerEvent } from '@millrace/node-sdk';
 import type { IncomingMqttMessage } from '../connections/mqtt/subscription.ts';
-import { SparkplugTracker, decodeSparkplugMessage } from '../shared/sparkplug/index.ts';
+import { SparkplugTracker, decodeSparkplugMessage } from '@millrace/sparkplug';
 import type { definition } from './definition.ts';
 
 type Config = Static<typeof definition.config>;
@@ -58,7 +58,7 @@ export function eventBuilder(config: Config, log: Logger): (message: IncomingMqt
           log.warn('Sparkplug B messages from an edge node were lost (seq gap)', { topic, ...result.sequenceGap });
         }
       } else {
-        error = result.error;
+        error = new DataError(result.error.code, result.error.message, { details: { topic: result.error.topic } });
         raw = { text: message.payload.toString('base64'), encoding: 'base64' };
       }
     } else if (message.payload.length > 0) {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMqttConnection, type MqttConnection } from '../connections/mqtt/client.ts';
 import { clearSession, name, testBroker, type TestBroker } from '../connections/mqtt/test-broker.ts';
-import { encodeSparkplugPayload } from '../shared/sparkplug/index.ts';
+import { encodeSparkplugPayload } from '@millrace/sparkplug';
 import { silentLogger } from '../shared/test-context.ts';
 import { trigger } from './run.ts';
 import { fakeTriggerContext, until, type FakeTriggerContext } from './test-trigger-context.ts';

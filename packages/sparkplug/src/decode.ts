@@ -1,4 +1,3 @@
-import { DataError } from '@millrace/node-sdk';
 import { sparkplugPayloadType } from './proto.ts';
 import { parseSparkplugTopic } from './topic.ts';
 import type { SequenceGap, SparkplugTracker } from './tracker.ts';
@@ -9,7 +8,14 @@ export type SparkplugMessage = { [key: string]: Json };
 
 export type SparkplugResult =
   | { readonly ok: true; readonly message: SparkplugMessage; readonly sequenceGap?: SequenceGap }
-  | { readonly ok: false; readonly error: DataError };
+  | { readonly ok: false; readonly error: SparkplugDecodeError };
+
+/** Why a message could not be read, as data (the caller wraps it in its own error type). */
+export interface SparkplugDecodeError {
+  readonly code: 'SPARKPLUG_TOPIC_INVALID' | 'SPARKPLUG_DECODE_FAILED';
+  readonly message: string;
+  readonly topic: string;
+}
 
 /**
  * Decodes one Sparkplug B message into plain JSON: where it comes from (message type, group,
@@ -17,7 +23,7 @@ export type SparkplugResult =
  * timestamp, data type and value. DATA metrics sent by alias get the name and data type their
  * BIRTH declared. A seq that does not follow the edge node's previous one is reported as
  * `sequenceGap: { expected, got }`. Never throws: a topic outside the namespace or bytes that
- * are not a Sparkplug payload come back as a DataError.
+ * are not a Sparkplug payload come back as an error value.
  */
 export function decodeSparkplugMessage(
   topic: string,
@@ -91,8 +97,8 @@ function hostState(hostId: string, bytes: Uint8Array, topic: string): SparkplugR
   return failed('SPARKPLUG_DECODE_FAILED', `The STATE payload on ${topic} is neither JSON nor ONLINE/OFFLINE.`, topic);
 }
 
-function failed(code: string, message: string, topic: string): SparkplugResult {
-  return { ok: false, error: new DataError(code, message, { details: { topic } }) };
+function failed(code: SparkplugDecodeError['code'], message: string, topic: string): SparkplugResult {
+  return { ok: false, error: { code, message, topic } };
 }
 
 function messageOf(e: unknown): string {

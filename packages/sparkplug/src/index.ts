@@ -1,4 +1,9 @@
-export { decodeSparkplugMessage, type SparkplugMessage, type SparkplugResult } from './decode.ts';
+export {
+  decodeSparkplugMessage,
+  type SparkplugMessage,
+  type SparkplugResult,
+  type SparkplugDecodeError,
+} from './decode.ts';
 export { encodeSparkplugPayload, type MetricInput, type PayloadInput, type DataSetInput } from './encode.ts';
 export { SparkplugTracker, type SequenceGap } from './tracker.ts';
 export { parseSparkplugTopic, NAMESPACE, type SparkplugTopic, type SparkplugMessageType } from './topic.ts';

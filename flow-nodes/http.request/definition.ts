@@ -43,6 +43,13 @@ export const definition = nodeSpec({
       ),
       timeoutMs: Type.Optional(TimeoutMs(30000)),
       responseType: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text')], { default: 'json' })),
+      output: Type.Optional(
+        Type.Union([Type.Literal('response'), Type.Literal('merge')], {
+          default: 'response',
+          description:
+            '"response" emits the response body as the payload; "merge" keeps the message and adds the body under "response" (an object payload only).',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -51,7 +58,8 @@ export const definition = nodeSpec({
     {
       id: 'out',
       label: 'Response',
-      description: 'payload = the response body; headers = status and response headers.',
+      description:
+        'payload = the response body (or { ...msg.payload, response } with output "merge"); headers = status and response headers.',
     },
   ],
   errors: [
@@ -62,5 +70,10 @@ export const definition = nodeSpec({
     },
     { code: 'HTTP_REJECTED', category: 'remote', description: 'Any other 4xx or 5xx answer.' },
     { code: 'HTTP_UNAUTHORIZED', category: 'auth', description: '401 or 403.' },
+    {
+      code: 'HTTP_MERGE_NOT_OBJECT',
+      category: 'data',
+      description: 'output "merge" with a payload that is not an object (nothing is sent).',
+    },
   ],
 });

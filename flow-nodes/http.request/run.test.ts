@@ -95,6 +95,42 @@ describe('http.request success', () => {
     });
   });
 
+  it('keeps the message and adds the answer under "response" with output "merge"', async () => {
+    api.handle((_req, res) => sendJson(res, 201, '{"id":"INS-7", "state":"created"}'));
+    const message = firstMessage(
+      await node.run(
+        testContext<Config, HttpClient>({
+          config: { path: '/inspections', output: 'merge', body: 'msg.payload.request' },
+          payloadText: '{"lotId":"L-1","request":{"a":1},"response":"stale"}',
+          connection: client,
+          code: fakeCode({ 'msg.payload.request': { a: 1 } }),
+        }),
+      ),
+    );
+    expect(api.requests[0]!.body).toBe('{"a":1}');
+    expect(JSON.parse(message.payloadText)).toEqual({
+      lotId: 'L-1',
+      request: { a: 1 },
+      response: { id: 'INS-7', state: 'created' },
+    });
+    expect(message.payloadText).toContain('"response":{"id":"INS-7", "state":"created"}');
+  });
+
+  it('refuses output "merge" on a payload that is not an object, before sending anything', async () => {
+    const error = await failure(
+      node.run(
+        testContext<Config, HttpClient>({
+          config: { path: '/x', output: 'merge' },
+          payloadText: '[1,2]',
+          connection: client,
+        }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'HTTP_MERGE_NOT_OBJECT', category: 'data' });
+    expect(error.message).toContain('an array');
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('sends the payload text as is even when it is not JSON, since the engine guarantees it is', async () => {
     await node.run(
       testContext<Config, HttpClient>({ config: { path: '/x' }, payloadText: '{oops', connection: client }),

@@ -33,6 +33,7 @@ export const node = defineNode<typeof definition.config, typeof definition.input
     const method = config.method ?? 'POST';
     const plan = planRequest(config, method);
     const values = await evaluateAll(ctx.code, plan.expressions);
+    const kept = config.output === 'merge' ? payloadToMerge(ctx.message.payloadText) : undefined;
 
     const answer = await client.request({
       method,
@@ -45,7 +46,14 @@ export const node = defineNode<typeof definition.config, typeof definition.input
     });
     const error = statusError(answer, method, ctx.now());
     if (error) throw error;
-    return emitText('out', responsePayloadText(answer, config.responseType ?? 'json'), messageHeaders(answer));
+    const responseText = responsePayloadText(answer, config.responseType ?? 'json');
+    const payloadText =
+      kept === undefined
+        ? responseText
+        : kept === '{}'
+          ? `{"response":${responseText}}`
+          : `${kept.slice(0, -1)},"response":${responseText}}`;
+    return emitText('out', payloadText, messageHeaders(answer));
   },
 });
 
@@ -196,6 +204,28 @@ function responsePayloadText(answer: HttpResponse, responseType: 'json' | 'text'
     );
   }
   return answer.bodyText;
+}
+
+/**
+ * The payload that output "merge" keeps, as JSON text without a "response" key, checked before
+ * anything is sent. The response is then spliced in as the text it came as: the flow keeps what
+ * it knew (the lot, the inspection) across a call whose answer it also needs.
+ */
+function payloadToMerge(payloadText: string): string {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadText);
+  } catch {
+    payload = payloadText;
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new DataError(
+      'HTTP_MERGE_NOT_OBJECT',
+      `output "merge" needs an object payload to add the response to; this message carries ${describe(payload)}.`,
+    );
+  }
+  delete (payload as Record<string, unknown>).response;
+  return JSON.stringify(payload);
 }
 
 function isJsonType(contentType: string | undefined): boolean {

@@ -47,7 +47,7 @@ export const definition = nodeSpec({
         Type.Union([Type.Literal('response'), Type.Literal('merge')], {
           default: 'response',
           description:
-            '"response" emits the response body as the payload; "merge" keeps the message and adds the body under "response" (an object payload only).',
+            '"response" emits the response body as the payload; "merge" keeps the message and adds the body under "response" (a payload that is not an object is kept under "input").',
         }),
       ),
     },
@@ -70,10 +70,5 @@ export const definition = nodeSpec({
     },
     { code: 'HTTP_REJECTED', category: 'remote', description: 'Any other 4xx or 5xx answer.' },
     { code: 'HTTP_UNAUTHORIZED', category: 'auth', description: '401 or 403.' },
-    {
-      code: 'HTTP_MERGE_NOT_OBJECT',
-      category: 'data',
-      description: 'output "merge" with a payload that is not an object (nothing is sent).',
-    },
   ],
 });

@@ -207,9 +207,9 @@ function responsePayloadText(answer: HttpResponse, responseType: 'json' | 'text'
 }
 
 /**
- * The payload that output "merge" keeps, as JSON text without a "response" key, checked before
- * anything is sent. The response is then spliced in as the text it came as: the flow keeps what
- * it knew (the lot, the inspection) across a call whose answer it also needs.
+ * The payload that output "merge" keeps, as JSON text without a "response" key (a payload that is
+ * not an object is kept as { input }). The response is then spliced in as the text it came as:
+ * the flow keeps what it knew (the lot, the inspection) across a call whose answer it also needs.
  */
 function payloadToMerge(payloadText: string): string {
   let payload: unknown;
@@ -218,12 +218,8 @@ function payloadToMerge(payloadText: string): string {
   } catch {
     payload = payloadText;
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new DataError(
-      'HTTP_MERGE_NOT_OBJECT',
-      `output "merge" needs an object payload to add the response to; this message carries ${describe(payload)}.`,
-    );
-  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return JSON.stringify({ input: payload });
   delete (payload as Record<string, unknown>).response;
   return JSON.stringify(payload);
 }

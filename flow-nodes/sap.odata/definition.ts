@@ -114,9 +114,19 @@ const Body = Type.Union([Type.Literal('payload'), Expression('An expression whos
 
 const Timeout = Type.Optional(TimeoutMs(30000));
 
+const MergeAs = Type.Optional(
+  Type.String({
+    pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+    maxLength: 64,
+    description:
+      'Keep the message and put the result under this field ({ ...msg.payload, <field>: result }) instead of replacing the payload.',
+    'x-hint': 'a field name such as erpLots',
+  }),
+);
+
 function operation<N extends string, P extends Record<string, TSchema>>(name: N, title: string, properties: P) {
   return Type.Object(
-    { operation: Type.Literal(name), service: Service, ...properties, timeoutMs: Timeout },
+    { operation: Type.Literal(name), service: Service, ...properties, timeoutMs: Timeout, mergeAs: MergeAs },
     { additionalProperties: false, title },
   );
 }

@@ -133,6 +133,24 @@ describe('sap.odata read-collection', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('keeps the message and puts the result under mergeAs', async () => {
+    const { payload } = output(
+      await runNode(
+        client,
+        {
+          operation: 'read-collection',
+          service: ORDERS,
+          entitySet: ORDER_SET,
+          query: { top: 1, select: ['ManufacturingOrder'] },
+          mergeAs: 'orders',
+        },
+        { payloadText: '{"lotId":"L-1","orders":"replaced"}' },
+      ),
+    );
+    expect(payload).toMatchObject({ lotId: 'L-1', orders: { results: [{ ManufacturingOrder: '1000123' }] } });
+    expect((payload as { orders: { results: unknown[] } }).orders.results).toHaveLength(1);
+  });
+
   it('escapes a filter value with a quote, so it matches exactly that value', async () => {
     const code = fakeCode({ 'msg.payload.text': "O'Brien line", 'params.plant': 'P100' });
     const { payload } = output(

@@ -58,7 +58,7 @@ async function readEntity(ctx: Ctx, service: SapService, config: Of<'read-entity
     ...(config.query?.select ? { select: config.query.select } : {}),
     ...(config.query?.expand ? { expand: config.query.expand } : {}),
   });
-  return out(entity, etag);
+  return out(ctx, entity, etag);
 }
 
 async function readCollection(ctx: Ctx, service: SapService, config: Of<'read-collection'>): Promise<NodeResult> {
@@ -87,7 +87,7 @@ async function readCollection(ctx: Ctx, service: SapService, config: Of<'read-co
       },
     );
   }
-  return out({ results: result.results, ...(result.count === undefined ? {} : { count: result.count }) });
+  return out(ctx, { results: result.results, ...(result.count === undefined ? {} : { count: result.count }) });
 }
 
 async function create(ctx: Ctx, service: SapService, config: Of<'create'>): Promise<NodeResult> {
@@ -99,7 +99,7 @@ async function create(ctx: Ctx, service: SapService, config: Of<'create'>): Prom
     ...call(ctx, config),
     idempotencyKey: ctx.idempotencyKey,
   });
-  return out(result.entity, result.etag);
+  return out(ctx, result.entity, result.etag);
 }
 
 async function patch(ctx: Ctx, service: SapService, config: Of<'patch'>): Promise<NodeResult> {
@@ -121,6 +121,7 @@ async function patch(ctx: Ctx, service: SapService, config: Of<'patch'>): Promis
     idempotencyKey: ctx.idempotencyKey,
   });
   return out(
+    ctx,
     { entitySet: config.entitySet, key: plainKey(keyValue), ...(result.etag ? { etag: result.etag } : {}) },
     result.etag,
   );
@@ -138,7 +139,7 @@ async function callFunction(ctx: Ctx, service: SapService, config: Of<'function-
     Object.fromEntries(params.map(([name, slot]) => [name, values.typed(slot)])),
     { ...call(ctx, config), method, ...(method === 'POST' ? { idempotencyKey: ctx.idempotencyKey } : {}) },
   );
-  return out(result ?? null);
+  return out(ctx, result ?? null);
 }
 
 /**
@@ -166,6 +167,11 @@ function isDeferred(value: unknown): boolean {
   return value !== null && typeof value === 'object' && '__deferred' in value && Object.keys(value).length === 1;
 }
 
-function out(payload: unknown, etag?: string): NodeResult {
-  return emitText('out', JSON.stringify(payload), etag ? { etag } : undefined);
+function out(ctx: Ctx, payload: unknown, etag?: string): NodeResult {
+  const headers = etag ? { etag } : undefined;
+  const field = ctx.config.mergeAs;
+  if (field === undefined) return emitText('out', JSON.stringify(payload), headers);
+  const kept = JSON.parse(ctx.message.payloadText) as unknown;
+  const base = kept !== null && typeof kept === 'object' && !Array.isArray(kept) ? kept : { input: kept };
+  return emitText('out', JSON.stringify({ ...base, [field]: payload }), headers);
 }

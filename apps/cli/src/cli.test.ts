@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,19 @@ async function spawnCli(...argv: string[]) {
 }
 
 describe('millrace validate', () => {
+  it('passes every example pack shipped in examples/, digests included', async () => {
+    const packs = readdirSync(join(root, 'examples'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(root, 'examples', d.name, 'pack.json')))
+      .map((d) => d.name);
+    expect(packs).toEqual(expect.arrayContaining(['batch-intake', 'batch-release']));
+    for (const pack of packs) {
+      const r = await run('validate', `examples/${pack}`);
+      expect(r.err, pack).toEqual([]);
+      expect(r.out.join('\n')).toMatch(new RegExp(`^pack ${pack} \\S+ is valid: \\d+ flow\\(s\\), 2 profile\\(s\\)$`));
+      expect(r.code, pack).toBe(0);
+    }
+  });
+
   it('exits 0 on the example pack, as a real process', async () => {
     const r = await spawnCli('validate', example);
     expect(r.stderr).toBe('');

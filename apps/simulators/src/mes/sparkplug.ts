@@ -262,9 +262,15 @@ export class SparkplugEdge {
     if (!client) return;
     this.dead = true;
     this.stopTimer();
+    // What was already published leaves first (mqtt.js corks writes until the next tick, and
+    // destroy() discards a socket's buffer): the death is then at a known point of the stream.
+    await this.chain;
+    const stream = client.stream as { writableLength?: number; destroy(): void };
+    for (let i = 0; i < 200 && (i < 2 || (stream.writableLength ?? 0) > 0); i++)
+      await new Promise((r) => setTimeout(r, 5));
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     this.event('killed', { bdSeq: this.bdSeq });
-    client.stream.destroy();
+    stream.destroy();
     await closed;
     await client.endAsync(true).catch(() => undefined);
   }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SimContext, SimRequest } from '../core/index.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, OAuthError } from './errors.ts';
 import type { QmsStore } from './store.ts';
 
 /**
@@ -42,6 +42,9 @@ export interface AuthOptions {
 
 export const DEFAULT_CLIENTS: readonly ClientConfig[] = [
   { clientId: 'millrace', clientSecret: 'millrace-secret', scopes: SCOPES },
+  // The clients the example packs' plant profiles name (examples/batch-release/profiles).
+  { clientId: 'millrace-p100', clientSecret: 'millrace-p100-secret', scopes: SCOPES },
+  { clientId: 'millrace-p200', clientSecret: 'millrace-p200-secret', scopes: SCOPES },
   { clientId: 'qms-writer', clientSecret: 'writer-secret', scopes: ['qms.read', 'qms.write'] },
   { clientId: 'qms-reader', clientSecret: 'reader-secret', scopes: ['qms.read'] },
 ];
@@ -96,7 +99,7 @@ export class Auth {
   /** POST /oauth/token (RFC 6749 §4.4); errors in the RFC's shape plus code/message. */
   issueToken(form: URLSearchParams, authorization: string | undefined): Record<string, unknown> {
     const oauthError = (status: number, error: string, description: string) =>
-      new ApiError(status, error, description, { error_description: description });
+      new OAuthError(status, error, description);
     let clientId = form.get('client_id') ?? undefined;
     let secret = form.get('client_secret') ?? undefined;
     // client_secret_basic: the credentials in a Basic header instead of the form.

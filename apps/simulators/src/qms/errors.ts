@@ -36,3 +36,18 @@ export const invalidField = (field: string, message: string, extra: Record<strin
 
 export const badRequest = (code: string, message: string, extra: Record<string, unknown> = {}): ApiError =>
   new ApiError(400, code, message, extra);
+
+/**
+ * Token endpoint errors in the RFC 6749 §5.2 shape (`{ "error": "invalid_client",
+ * "error_description" }`), which OAuth clients read, plus code and message at the top level,
+ * which the eQMS client reads as well.
+ */
+export class OAuthError extends ApiError {
+  override toResponse(): SimResponse {
+    return {
+      status: this.status,
+      headers: { 'cache-control': 'no-store', ...this.headers },
+      body: { error: this.code, error_description: this.message, code: this.code, message: this.message },
+    };
+  }
+}

@@ -46,6 +46,8 @@ export interface QmsSimulatorOptions {
   readonly requireIfMatch?: boolean;
   /** Hold every create this long (ms): a retry with the same key meanwhile gets 409 IDEMPOTENCY_KEY_IN_USE. */
   readonly createDelayMs?: number;
+  /** A result for a characteristic the spec does not list → 422 (default: kept as unplanned, not counted). */
+  readonly strictCharacteristics?: boolean;
   /** Extra seed data on top of the built-in seed (same shape as POST /__sim/seed). */
   readonly seedData?: SeedData;
 }
@@ -81,7 +83,11 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}): Prom
     limiter: new RateLimiter(options.rateLimit),
     router,
     robot,
-    settings: { requireIfMatch: options.requireIfMatch ?? false, createDelayMs: options.createDelayMs ?? 0 },
+    settings: {
+      requireIfMatch: options.requireIfMatch ?? false,
+      createDelayMs: options.createDelayMs ?? 0,
+      strictCharacteristics: options.strictCharacteristics ?? false,
+    },
   };
 
   const load = () => {
@@ -208,6 +214,7 @@ function registerControl(qms: Qms, robot: QaRobot, reset: () => void): void {
       if (Array.isArray(b.requiredFields)) store.requiredFields = b.requiredFields.map(readRule);
       if (typeof b.requireIfMatch === 'boolean') qms.settings.requireIfMatch = b.requireIfMatch;
       if (typeof b.createDelayMs === 'number') qms.settings.createDelayMs = b.createDelayMs;
+      if (typeof b.strictCharacteristics === 'boolean') qms.settings.strictCharacteristics = b.strictCharacteristics;
       return ok({
         rateLimit: qms.limiter.options ?? null,
         qaRobot: robot.options,

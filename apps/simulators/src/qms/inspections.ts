@@ -102,7 +102,9 @@ export function registerInspections(qms: Qms): void {
     qms.repo.checkRevision(rec, req.headers['if-match']);
     const body = objectBody(req);
     const added = recordResults(qms, rec, readResults(body.results), actorOf(who));
-    return ok({ inspection: rec, added }, added.length > 0 ? 201 : 200, { etag: `"rev-${rec.revision}"` });
+    // `unplanned`: results the spec does not list (kept, not valued): a caller sees what was not counted.
+    const unplanned = added.filter((r) => r.unplanned).map((r) => r.sourceCharacteristicId ?? r.characteristicId);
+    return ok({ inspection: rec, added, unplanned }, added.length > 0 ? 201 : 200, { etag: `"rev-${rec.revision}"` });
   });
   // decide is signed (qms.sign); the other actions only change the workflow (qms.write).
   route(qms, 'POST', '/inspections/:id/actions/decide', 'sign', (req, who) => {

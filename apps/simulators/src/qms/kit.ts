@@ -22,6 +22,8 @@ export interface Qms {
     requireIfMatch: boolean;
     /** Hold each create this long (ms) while its Idempotency-Key is "in use". */
     createDelayMs: number;
+    /** A result for a characteristic the spec does not list → 422 (default: kept as unplanned). */
+    strictCharacteristics: boolean;
   };
 }
 

@@ -10,7 +10,9 @@ import { DECIMAL, UOM, type Json } from './validate.ts';
  * Inspection results: `{ results: [{ characteristicId, measuredValue, uom? }] }`. Each result is
  * valued against the spec's limits as it arrives (outside lower..upper → rejected). When every
  * characteristic of the spec has a result, the inspection moves to results_recorded and the QA
- * robot (if on) is told. A second value for a characteristic is a correction: it supersedes the
+ * robot (if on) is told. A result for something the spec does not list (an extra process
+ * parameter) is kept as `unplanned`, neither valued nor counted, unless the tenant is strict
+ * (422). MES tag paths are mapped to characteristic ids by an alias table. A second value for a characteristic is a correction: it supersedes the
  * first (kept, 21 CFR 11.10(e)) and must say why; the same value again changes nothing, so a
  * duplicated MES event does no harm.
  */
@@ -18,6 +20,8 @@ import { DECIMAL, UOM, type Json } from './validate.ts';
 export interface ResultRecord {
   id: string;
   characteristicId: string;
+  sourceCharacteristicId?: string;
+  unplanned?: boolean;
   measuredValue?: string;
   attributeCode?: string;
   uom?: string;
@@ -70,7 +74,10 @@ export function recordResults(qms: Qms, rec: Rec, input: Json[], actor: Actor): 
   const results = ((rec.results as ResultRecord[] | undefined) ?? []).map((r) => ({ ...r }));
   const added: ResultRecord[] = [];
   // Validate everything first: a batch with one bad result records nothing.
-  const parsed = input.map((r, i) => parseResult(r, `results[${i}]`, spec ? chars : undefined));
+  const aliases = qms.store.characteristicAliases;
+  const parsed = input.map((r, i) =>
+    parseResult(r, `results[${i}]`, spec ? chars : undefined, aliases, qms.settings.strictCharacteristics),
+  );
   for (const p of parsed) {
     const current = results.find((r) => r.characteristicId === p.characteristicId && r.status === 'recorded');
     if (current && current.measuredValue === p.measuredValue && current.attributeCode === p.attributeCode) continue;
@@ -88,7 +95,7 @@ export function recordResults(qms: Qms, rec: Rec, input: Json[], actor: Actor): 
       testedAt: p.testedAt ?? now,
       ...(current ? { supersedesId: current.id } : {}),
     };
-    const valuation = evaluate(result, chars.get(p.characteristicId));
+    const valuation = p.unplanned ? undefined : evaluate(result, chars.get(p.characteristicId));
     if (valuation) result.valuation = valuation;
     if (current) current.status = 'superseded';
     results.push(result);
@@ -116,6 +123,10 @@ export function recordResults(qms: Qms, rec: Rec, input: Json[], actor: Actor): 
 
 interface ParsedResult {
   characteristicId: string;
+  /** The id as sent, when an alias mapped it to the spec's characteristic. */
+  sourceCharacteristicId?: string;
+  /** Not a characteristic of the spec: kept, but neither valued nor counted. */
+  unplanned?: boolean;
   measuredValue?: string;
   attributeCode?: string;
   uom?: string;
@@ -126,18 +137,30 @@ interface ParsedResult {
   equipmentId?: string;
 }
 
-function parseResult(r: Json, path: string, chars: Map<string, Characteristic> | undefined): ParsedResult {
-  const charId = r.characteristicId ?? r.charId;
-  if (typeof charId !== 'string' || charId === '')
+function parseResult(
+  r: Json,
+  path: string,
+  chars: Map<string, Characteristic> | undefined,
+  aliases: Readonly<Record<string, string>>,
+  strict: boolean,
+): ParsedResult {
+  const sent = r.characteristicId ?? r.charId;
+  if (typeof sent !== 'string' || sent === '')
     throw new ApiError(422, 'REQUIRED_FIELD_MISSING', `${path}.characteristicId is required`, {
       fields: [`${path}.characteristicId`],
     });
+  // An MES tag path (dryer-02/Dryer/ProductTemperature) names a characteristic through the alias table.
+  const charId = chars && !chars.has(sent) && aliases[sent] !== undefined ? aliases[sent] : sent;
   const char = chars?.get(charId);
-  if (chars && !char)
-    throw invalidField(`${path}.characteristicId`, `${charId} is not a characteristic of the spec`, {
+  if (chars && !char && strict)
+    throw invalidField(`${path}.characteristicId`, `${sent} is not a characteristic of the spec`, {
       characteristics: [...chars.keys()],
     });
-  const out: ParsedResult = { characteristicId: charId };
+  const out: ParsedResult = {
+    characteristicId: charId,
+    ...(charId !== sent ? { sourceCharacteristicId: sent } : {}),
+    ...(chars && !char ? { unplanned: true } : {}),
+  };
   if (r.measuredValue !== undefined) {
     const v = typeof r.measuredValue === 'number' ? String(r.measuredValue) : r.measuredValue;
     if (typeof v !== 'string' || !DECIMAL.test(v))
@@ -183,13 +206,13 @@ export function evaluate(r: ResultRecord, c: Characteristic | undefined): 'accep
 }
 
 function isComplete(results: ResultRecord[], charIds: string[] | undefined): boolean {
-  const have = new Set(results.filter((r) => r.status === 'recorded').map((r) => r.characteristicId));
+  const have = new Set(results.filter((r) => r.status === 'recorded' && !r.unplanned).map((r) => r.characteristicId));
   // Without a spec there is nothing to complete against: any result completes it.
   return charIds === undefined ? have.size > 0 : charIds.every((c) => have.has(c));
 }
 
 export function overall(results: ResultRecord[]): 'accepted' | 'rejected' | 'unknown' {
-  const current = results.filter((r) => r.status === 'recorded');
+  const current = results.filter((r) => r.status === 'recorded' && !r.unplanned);
   if (current.some((r) => r.valuation === 'rejected')) return 'rejected';
   if (current.length > 0 && current.every((r) => r.valuation === 'accepted')) return 'accepted';
   return 'unknown';

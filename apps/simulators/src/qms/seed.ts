@@ -151,7 +151,18 @@ const SEED_RECORDS: Partial<Record<EntityName, Json[]>> = {
   ],
 };
 
+/**
+ * The MES simulator publishes process parameters with an OPC-style `tag` next to the `name`,
+ * and the batch-release pack posts `p.tag ?? p.name` as the characteristic id: these map its
+ * default tags to the spec's characteristics.
+ */
+export const DEFAULT_CHARACTERISTIC_ALIASES: Readonly<Record<string, string>> = {
+  'dryer-02/Dryer/ProductTemperature': 'DRY-TEMP',
+  'dryer-02/Dryer/Moisture': 'MOISTURE',
+};
+
 export function loadSeed(qms: Qms): void {
+  Object.assign(qms.store.characteristicAliases, DEFAULT_CHARACTERISTIC_ALIASES);
   for (const u of SEED_USERS) qms.store.users.set(u.id, u);
   for (const s of SEED_SPECS) seedSpec(qms, s);
   for (const [entity, recs] of Object.entries(SEED_RECORDS) as Array<[EntityName, Json[]]>)
@@ -168,6 +179,8 @@ export interface SeedData {
   readonly supplierCases?: readonly Json[];
   readonly releases?: readonly Json[];
   readonly requiredFields?: readonly RequiredFieldRule[];
+  /** Result ids (e.g. MES tag paths) → characteristic ids, added to the table. */
+  readonly characteristicAliases?: Readonly<Record<string, string>>;
 }
 
 const RECORD_KEYS: Record<string, EntityName> = {
@@ -183,7 +196,7 @@ export function applySeed(qms: Qms, data: unknown): Record<string, number> {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new ApiError(400, 'BAD_SEED', 'send a JSON object such as { "specs": [ … ] }');
   const d = data as Record<string, unknown>;
-  const known = ['specs', 'users', 'requiredFields', ...Object.keys(RECORD_KEYS)];
+  const known = ['specs', 'users', 'requiredFields', 'characteristicAliases', ...Object.keys(RECORD_KEYS)];
   const unknown = Object.keys(d).filter((k) => !known.includes(k));
   if (unknown.length > 0)
     throw new ApiError(400, 'BAD_SEED', `unknown seed keys: ${unknown.join(', ')}; known: ${known.join(', ')}`);
@@ -208,6 +221,12 @@ export function applySeed(qms: Qms, data: unknown): Record<string, number> {
   counts.users = list('users').length;
   for (const s of list('specs')) seedSpec(qms, s);
   counts.specs = list('specs').length;
+  const aliases = d.characteristicAliases;
+  if (aliases !== undefined) {
+    if (typeof aliases !== 'object' || aliases === null || Object.values(aliases).some((v) => typeof v !== 'string'))
+      throw new ApiError(400, 'BAD_SEED', 'characteristicAliases maps result ids to characteristic ids (strings)');
+    Object.assign(qms.store.characteristicAliases, aliases);
+  }
   for (const rule of list('requiredFields')) qms.store.requiredFields.push(readRule(rule));
   counts.requiredFields = list('requiredFields').length;
   for (const [key, entity] of Object.entries(RECORD_KEYS)) {

@@ -109,6 +109,8 @@ export class QmsStore {
   users = new Map<string, User>();
   idempotency = new Map<string, IdempotencyEntry>();
   requiredFields: RequiredFieldRule[] = [];
+  /** Result ids (MES tag paths) → spec characteristic ids. */
+  characteristicAliases: Record<string, string> = {};
   private counters = new Map<string, number>();
 
   reset(): void {
@@ -122,6 +124,7 @@ export class QmsStore {
     this.users.clear();
     this.idempotency.clear();
     this.requiredFields = [];
+    this.characteristicAliases = {};
     this.counters.clear();
   }
 
@@ -156,6 +159,7 @@ export class QmsStore {
       auditTrail: clone(this.audit),
       users: [...this.users.values()].map(({ password: _p, ...u }) => u),
       requiredFields: clone(this.requiredFields),
+      characteristicAliases: { ...this.characteristicAliases },
       webhooks: {
         subscriptions: clone([...this.subscriptions.values()]),
         events: clone(this.events),

@@ -5,8 +5,9 @@ import { Aedes, type AuthenticateError, type AedesPublishPacket } from 'aedes';
 /**
  * The MES's own MQTT broker: aedes (MQTT 3.1.1) on TCP, in this process. With `users` it checks
  * username/password (and the client id prefix when one is given) and restricts publish and
- * subscribe to topic prefixes, as a plant broker with ACLs would; a refused publish is dropped
- * (MQTT 3.1.1 has no negative PUBACK) and a refused subscription gets the failure code 0x80.
+ * subscribe to topic prefixes, as a plant broker with ACLs would. A refused publish makes aedes
+ * close that client's connection (MQTT 3.1.1 has no negative PUBACK; Mosquitto would drop it
+ * silently instead); a refused subscription gets the failure code 0x80.
  */
 export interface BrokerUser {
   readonly username: string;

@@ -110,11 +110,17 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}): Prom
 
   // The hold as an MQTT command (mes.send-hold over mqtt).
   const commandFilter = `${topicPrefix}${enterprise}/+/+/+/mes/commands/hold`;
+  // Commands are applied one at a time, in the order they arrived (a repeat must see the first).
+  let commands: Promise<void> = Promise.resolve();
   client.on('message', (topic, payload) => {
     if (!topic.endsWith('/mes/commands/hold')) return;
-    void holdFromCommand(payload.toString('utf8'), { store, state, ctx }).then((result) =>
-      store.commands.push({ at: ctx.clock.iso(), topic, result }),
-    );
+    const at = ctx.clock.iso();
+    commands = commands.then(async () => {
+      const result = await holdFromCommand(payload.toString('utf8'), { store, state, ctx }).catch(
+        (e: unknown) => `failed: ${String(e)}`,
+      );
+      store.commands.push({ at, topic, result });
+    });
   });
   await client.subscribeAsync(commandFilter, { qos: 1 });
 

@@ -16,7 +16,15 @@ type Decoded = {
   deviceId?: string;
   seq?: number;
   sequenceGap?: { expected: number; got: number };
-  metrics: Array<{ name?: string; alias?: number | string; value: unknown; datatype?: string; properties?: unknown }>;
+  metrics: Array<{
+    name?: string;
+    alias?: number | string;
+    value: unknown;
+    datatype?: string;
+    properties?: unknown;
+    isHistorical?: boolean;
+    timestamp?: number;
+  }>;
 };
 
 /** Decodes everything a host would have seen, in order, with one tracker (as trigger.mqtt does). */
@@ -166,9 +174,7 @@ describe('MES Sparkplug B edge node', () => {
     await edge.birth();
     await edge.storeAndForward('reactor-01', 5, 600_000);
     await sub.waitUntil((ms) => ms.length >= 9, 5000);
-    const burst = ofType(decodeAll(sub.messages), 'DDATA') as Array<
-      Decoded & { metrics: Array<{ isHistorical?: boolean; timestamp?: number }> }
-    >;
+    const burst = ofType(decodeAll(sub.messages), 'DDATA');
     expect(burst).toHaveLength(5);
     expect(burst.every((m) => m.metrics.every((x) => x.isHistorical === true))).toBe(true);
     expect(burst[0]!.metrics[0]!.timestamp).toBeLessThan(Date.now() - 500_000);

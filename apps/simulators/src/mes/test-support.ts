@@ -11,6 +11,8 @@ export interface Received {
   readonly retain: boolean;
   readonly dup: boolean;
   readonly qos: number;
+  /** MQTT 5 user properties, when the broker passed them on. */
+  readonly userProperties?: Readonly<Record<string, string | string[]>>;
 }
 
 export interface Subscriber {
@@ -40,6 +42,7 @@ export async function subscribe(url: string, filters: string[], options: IClient
       retain: packet.retain,
       dup: packet.dup,
       qos: packet.qos,
+      ...(packet.properties?.userProperties ? { userProperties: packet.properties.userProperties } : {}),
     });
     for (const w of waiters) w();
   });

@@ -142,12 +142,13 @@ export class ODataEngine {
     const d: Row = { results: page.rows.map((r) => serialize(r, set, sx, q.select, q.expand)) };
     if (q.inlinecount) d.__count = String(page.count);
     if (page.nextToken !== undefined) {
-      const next = new URLSearchParams(req.query);
-      next.delete('$skiptoken');
-      next.delete('sap-client');
-      next.set('$skiptoken', String(page.nextToken));
-      // Like Gateway: the link is relative to the service root and carries no sap-client.
-      d.__next = `${sx.root}${req.path}?${next.toString().replaceAll('+', '%20')}`;
+      // Like Gateway: the same query with a $skiptoken, and no sap-client (the client must add it).
+      const params = [...req.query].filter(([k]) => k !== '$skiptoken' && k !== 'sap-client');
+      params.push(['$skiptoken', String(page.nextToken)]);
+      const text = params.map(
+        ([k, v]) => `${k}=${encodeURIComponent(v).replace(/%(27|28|29|2C|3A|24)/g, (m) => decodeURIComponent(m))}`,
+      );
+      d.__next = `${sx.root}${req.path}?${text.join('&')}`;
     }
     return ok({ d });
   }

@@ -42,6 +42,18 @@ describe('MES scenario over the embedded broker', () => {
     expect(new Set(result.lots.flatMap((l) => (l.malformedKind ? [l.malformedKind] : [])))).toEqual(
       new Set(['invalid-json', 'missing-producedLot', 'erpBatch-too-long']),
     );
+    // Parameters carry the QMS characteristic ids as `tag ?? name` (how the batch-release pack
+    // maps them to inspection results), with UN/CEFACT units and the spec limits.
+    const good = sub.messages.find((m) =>
+      m.text.includes(result.lots.find((l) => l.outcome === 'good')!.eventIds.batchCompleted),
+    )!;
+    const params = (JSON.parse(good.text) as { data: { processParameters: Array<Record<string, unknown>> } }).data
+      .processParameters;
+    expect(params.map((p) => [p.tag ?? p.name, p.uom, p.lowerLimit, p.upperLimit])).toEqual([
+      ['DRY-TEMP', 'CEL', '55.0', '65.0'],
+      ['MOISTURE', 'P1', undefined, '2.00'],
+      ['ASSAY', 'P1', '98.0', '102.0'],
+    ]);
     // Spread over both plants and all their lines, on the ISA-95 topic tree.
     const topics = new Set(sub.messages.map((m) => m.topic.split('/').slice(0, 4).join('/')));
     expect(topics).toEqual(new Set(['acme/p100/bldg-a/line-3', 'acme/p100/bldg-a/line-4', 'acme/p200/bldg-b/line-1']));

@@ -27,6 +27,10 @@ export interface ParameterSpec {
   readonly decimals: number;
   readonly phase: string;
   readonly equipmentId: string;
+  /**
+   * Left out by default: flows map results as `characteristicId: p.tag ?? p.name` (the
+   * batch-release pack), so a tag would hide the characteristic id the QMS knows.
+   */
   readonly tag?: string;
   readonly critical?: boolean;
 }
@@ -41,7 +45,6 @@ export const DEFAULT_PARAMETERS: readonly ParameterSpec[] = [
     decimals: 1,
     phase: 'DRYING',
     equipmentId: 'dryer-02',
-    tag: 'dryer-02/Dryer/ProductTemperature',
     critical: true,
   },
   {
@@ -52,7 +55,6 @@ export const DEFAULT_PARAMETERS: readonly ParameterSpec[] = [
     decimals: 2,
     phase: 'DRYING',
     equipmentId: 'dryer-02',
-    tag: 'dryer-02/Dryer/Moisture',
     critical: true,
   },
   {

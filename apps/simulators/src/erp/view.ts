@@ -10,12 +10,12 @@ import { statusNames } from './rules/orders.ts';
 export interface ErpStoreView {
   readonly plants: string[];
   readonly materials: unknown[];
-  readonly orders: Row[];
+  readonly orders: Array<Row & { statuses: string[]; items: Row[]; operations: Row[]; components: Row[] }>;
   readonly inspectionLots: Row[];
   readonly inspectionCharacteristics: Row[];
   readonly inspectionResults: Row[];
   readonly usageDecisions: Row[];
-  readonly materialDocuments: Row[];
+  readonly materialDocuments: Array<Row & { items: Row[] }>;
   readonly stock: Row[];
   readonly batches: Row[];
   readonly qualityInfoRecords: Row[];

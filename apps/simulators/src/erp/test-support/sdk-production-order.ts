@@ -43,7 +43,7 @@ export class ProductionOrder<T extends DeSerializers = DefaultDeSerializers>
   declare orderIsReleased?: DeserializedType<T, 'Edm.Boolean'> | null;
   declare lastChangeDateTime?: DeserializedType<T, 'Edm.DateTimeOffset'> | null;
 
-  constructor(_entityApi: ProductionOrderApi<T>) {
+  constructor(_entityApi: ProductionOrderApi) {
     super(_entityApi);
   }
 }
@@ -83,7 +83,8 @@ export class ProductionOrderRequestBuilder<T extends DeSerializers = DefaultDeSe
   }
 }
 
-type Api<T extends DeSerializers> = ProductionOrder<DeSerializers>;
+/** The entity type the schema fields are bound to, as the generator writes it. */
+type Api = ProductionOrder<DeSerializers>;
 
 export class ProductionOrderApi<T extends DeSerializers = DefaultDeSerializers> implements EntityApi<
   ProductionOrder<T>,
@@ -123,16 +124,16 @@ export class ProductionOrderApi<T extends DeSerializers = DefaultDeSerializers> 
   }
 
   private _schema?: {
-    MANUFACTURING_ORDER: OrderableEdmTypeField<Api<T>, T, 'Edm.String', false, true>;
-    MANUFACTURING_ORDER_TYPE: OrderableEdmTypeField<Api<T>, T, 'Edm.String', true, true>;
-    MATERIAL: OrderableEdmTypeField<Api<T>, T, 'Edm.String', true, true>;
-    PRODUCTION_PLANT: OrderableEdmTypeField<Api<T>, T, 'Edm.String', true, true>;
-    TOTAL_QUANTITY: OrderableEdmTypeField<Api<T>, T, 'Edm.Decimal', true, true>;
-    PRODUCTION_UNIT: OrderableEdmTypeField<Api<T>, T, 'Edm.String', true, true>;
-    MFG_ORDER_PLANNED_START_DATE: OrderableEdmTypeField<Api<T>, T, 'Edm.DateTime', true, true>;
-    ORDER_IS_RELEASED: EdmTypeField<Api<T>, T, 'Edm.Boolean', true, true>;
-    LAST_CHANGE_DATE_TIME: OrderableEdmTypeField<Api<T>, T, 'Edm.DateTimeOffset', true, true>;
-    ALL_FIELDS: AllFields<Api<T>>;
+    MANUFACTURING_ORDER: OrderableEdmTypeField<Api, T, 'Edm.String', false, true>;
+    MANUFACTURING_ORDER_TYPE: OrderableEdmTypeField<Api, T, 'Edm.String', true, true>;
+    MATERIAL: OrderableEdmTypeField<Api, T, 'Edm.String', true, true>;
+    PRODUCTION_PLANT: OrderableEdmTypeField<Api, T, 'Edm.String', true, true>;
+    TOTAL_QUANTITY: OrderableEdmTypeField<Api, T, 'Edm.Decimal', true, true>;
+    PRODUCTION_UNIT: OrderableEdmTypeField<Api, T, 'Edm.String', true, true>;
+    MFG_ORDER_PLANNED_START_DATE: OrderableEdmTypeField<Api, T, 'Edm.DateTime', true, true>;
+    ORDER_IS_RELEASED: EdmTypeField<Api, T, 'Edm.Boolean', true, true>;
+    LAST_CHANGE_DATE_TIME: OrderableEdmTypeField<Api, T, 'Edm.DateTimeOffset', true, true>;
+    ALL_FIELDS: AllFields<Api>;
   };
 
   get schema() {
@@ -149,7 +150,7 @@ export class ProductionOrderApi<T extends DeSerializers = DefaultDeSerializers> 
         ORDER_IS_RELEASED: fb.buildEdmTypeField('OrderIsReleased', 'Edm.Boolean', true),
         LAST_CHANGE_DATE_TIME: fb.buildEdmTypeField('LastChangeDateTime', 'Edm.DateTimeOffset', true),
         ALL_FIELDS: new AllFields('*', ProductionOrder),
-      } as unknown as NonNullable<ProductionOrderApi<T>['_schema']>;
+      } as unknown as NonNullable<ProductionOrderApi['_schema']>;
     }
     return this._schema;
   }

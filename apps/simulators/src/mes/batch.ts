@@ -179,9 +179,10 @@ export function prepareBatch(
     },
     state: { order: true, lot: true },
   };
+  // In time order (the deviation is raised late in the batch), unless reordered on purpose.
   const last = consumed.pop()!;
-  const tail = b.reordered ? [completed, last] : [last, completed];
-  return { batch: b, completion, steps: [...steps, ...consumed, ...deviation, ...tail] };
+  const tail = b.reordered ? [...deviation, completed, last] : [last, ...deviation, completed];
+  return { batch: b, completion, steps: [...steps, ...consumed, ...tail] };
 }
 
 /** A deliberately broken batch-completed: the consumer must route it aside, not crash on it. */

@@ -5,13 +5,15 @@ import { startEmbeddedBroker, type BrokerUser, type EmbeddedBroker } from './bro
 import { holdFromCommand } from './holds.ts';
 import { planScenario as plan, type PlanContext } from './plan.ts';
 import { addMesApi, DEFAULT_API_KEY, receiveOrder } from './rest.ts';
-import { runScenario as run } from './scenario.ts';
+import { runOrder as runOrderBatch, type OrderRunOptions } from './order-run.ts';
+import { runScenario as run, type ScenarioDeps } from './scenario.ts';
 import { addScenarioRoutes } from './sim-routes.ts';
 import { SparkplugEdge, type SparkplugOptions } from './sparkplug.ts';
 import { RetainedState } from './state.ts';
 import { MesStore } from './store.ts';
 import {
   DEFAULT_SITES,
+  type LotTruth,
   type PlantLayout,
   type ScenarioOptions,
   type ScenarioPlan,
@@ -64,6 +66,8 @@ export interface MesSimulator {
   readonly brokerInternal?: { readonly username: string; readonly password: string };
   planScenario(options?: ScenarioOptions): ScenarioPlan;
   runScenario(options?: ScenarioOptions): Promise<ScenarioResult>;
+  /** Runs one batch for an order received over REST (404/400 as OrderRunError). */
+  runOrder(orderNumber: string, options?: OrderRunOptions): Promise<LotTruth>;
   close(): Promise<void>;
 }
 
@@ -149,13 +153,22 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}): Prom
     orderNumberBase: options.orderNumberBase ?? 1_000_000,
   });
   const planScenario = (o: ScenarioOptions = {}) => plan(o, planContext());
-  const runScenario = (o: ScenarioOptions = {}) =>
-    run(o, { ctx, store, publisher, state, ...(edge ? { edge } : {}), planContext, source: (b) => source(b.plant) });
+  const scenarioDeps: ScenarioDeps = {
+    ctx,
+    store,
+    publisher,
+    state,
+    ...(edge ? { edge } : {}),
+    planContext,
+    source: (b) => source(b.plant),
+  };
+  const runScenario = (o: ScenarioOptions = {}) => run(o, scenarioDeps);
+  const runOrder = (orderNumber: string, o: OrderRunOptions = {}) => runOrderBatch(orderNumber, o, scenarioDeps);
 
   const restDeps = { ctx, store, state, publisher, sites, topicBase, source, apiKey };
   const router = new Router();
   addMesApi(router, restDeps);
-  addScenarioRoutes(router, { planScenario, runScenario, runs: () => store.runs, edge });
+  addScenarioRoutes(router, { planScenario, runScenario, runOrder, runs: () => store.runs, edge });
   addControlPlane(router, ctx, {
     reset: async () => {
       await state.clear();
@@ -190,6 +203,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}): Prom
     ...(broker?.internal ? { brokerInternal: broker.internal } : {}),
     planScenario,
     runScenario,
+    runOrder,
     async close() {
       if (closed) return;
       closed = true;
@@ -210,3 +224,6 @@ export { startEmbeddedBroker } from './broker.ts';
 export type { BrokerUser, EmbeddedBroker } from './broker.ts';
 export type { SparkplugOptions } from './sparkplug.ts';
 export { EVENT_TYPES } from './payloads.ts';
+export { OrderRunError } from './order-run.ts';
+export type { OrderRunOptions } from './order-run.ts';
+export { batchReleaseMesOptions } from './presets.ts';

@@ -149,6 +149,91 @@ function parameterValue(rng: Rng, s: ParameterSpec, inSpec: boolean): string {
     : dec(Math.max(0, Math.floor((s.lower! - overshoot) / step) * step), s.decimals);
 }
 
+/** What one batch is made from; everything else is drawn from the generator. */
+export interface BatchSeed {
+  readonly index: number;
+  readonly orderNumber: string;
+  readonly orderType: string;
+  readonly materialId: string;
+  readonly plant: string;
+  readonly layout: PlantLayout;
+  readonly line: string;
+  readonly topicBase: string;
+  readonly lotSeq: number;
+  readonly plannedQty: number;
+  /** SAP unit of the order; default KG. */
+  readonly unit?: string;
+  readonly batchId?: string;
+  readonly erpBatch?: string;
+  readonly specs: readonly ParameterSpec[];
+  /** true: a parameter drawn at random; a string: that parameter. */
+  readonly outOfSpec: boolean | string;
+  readonly malformedKind?: MalformedKind;
+  readonly duplicated: boolean;
+  readonly reordered: boolean;
+  readonly late: boolean;
+  readonly deviations: boolean;
+  /** The id of an order-received already published (an order downloaded over REST). */
+  readonly orderReceivedId?: string;
+}
+
+/** One planned batch: quantities, parameter values, component lots and event ids, seeded. */
+export function buildBatch(rng: Rng, b: BatchSeed): PlannedBatch {
+  const unit = b.unit ?? 'KG';
+  const produced = b.plannedQty * (0.95 + rng.next() * 0.05);
+  const oosIndex =
+    typeof b.outOfSpec === 'string'
+      ? b.specs.findIndex((s) => s.id === b.outOfSpec)
+      : b.outOfSpec
+        ? rng.int(0, b.specs.length - 1)
+        : -1;
+  const parameters: PlannedParameter[] = b.specs.map((s, k) => {
+    const inSpec = k !== oosIndex;
+    return { id: s.id, value: parameterValue(rng, s, inSpec), inSpec };
+  });
+  const outcome = b.malformedKind ? 'malformed' : oosIndex >= 0 ? 'out-of-spec' : 'good';
+  const pad = String(b.lotSeq).padStart(6, '0');
+  return {
+    index: b.index,
+    orderNumber: b.orderNumber,
+    orderType: b.orderType,
+    materialId: b.materialId,
+    plant: b.plant,
+    site: b.layout.site,
+    area: b.layout.area,
+    line: b.line,
+    topicBase: b.topicBase,
+    batchId: b.batchId ?? `JOB-${pad}`,
+    lotId: `LOT-${b.plant}-${pad}`,
+    erpBatch: b.erpBatch ?? `FG${pad}`,
+    plannedQuantity: { value: dec(b.plannedQty, 3), unit },
+    quantity: { value: dec(produced, 3), unit },
+    components: COMPONENTS.map((c, k) => ({
+      materialId: c.materialId,
+      lotId: `${c.materialId}-L${pad}`,
+      erpBatch: `R${k + 1}${pad}`,
+      quantity: { value: dec(produced * c.share * (0.99 + rng.next() * 0.02), 3), unit },
+      phase: c.phase,
+      equipmentId: c.equipmentId,
+    })),
+    parameters,
+    durationMinutes: rng.int(240, 480),
+    outcome,
+    ...(oosIndex >= 0 ? { outOfSpecParameter: b.specs[oosIndex]!.id } : {}),
+    ...(b.malformedKind ? { malformedKind: b.malformedKind } : {}),
+    duplicated: b.duplicated,
+    reordered: b.reordered,
+    late: b.late,
+    eventIds: {
+      orderReceived: b.orderReceivedId ?? seededUuid(rng),
+      batchStarted: seededUuid(rng),
+      materialConsumed: COMPONENTS.map(() => seededUuid(rng)),
+      ...(oosIndex >= 0 && b.deviations ? { deviationRaised: seededUuid(rng) } : {}),
+      batchCompleted: seededUuid(rng),
+    },
+  };
+}
+
 /**
  * The plan of the next run: orders, lots, quantities, parameter values, event ids and which
  * batches get which deliberate defect, all from the seed. Running the scenario publishes exactly
@@ -172,58 +257,30 @@ export function planScenario(options: ScenarioOptions, pc: PlanContext): Scenari
     const plant = o.plants[i % o.plants.length]!;
     const layout = pc.sites[plant]!;
     const line = layout.lines[Math.floor(i / o.plants.length) % layout.lines.length]!;
-    const orderSeq = pc.counters.orders + i + 1;
-    const lotSeq = pc.counters.lots + i + 1;
-    const planned = 500;
-    const produced = planned * (0.95 + rng.next() * 0.05);
-    const oosIndex = outOfSpec.has(i) ? rng.int(0, o.parameters.length - 1) : -1;
-    const parameters: PlannedParameter[] = o.parameters.map((s, k) => {
-      const inSpec = k !== oosIndex;
-      return { id: s.id, value: parameterValue(rng, s, inSpec), inSpec };
-    });
     const outcome = malformed.has(i) ? 'malformed' : outOfSpec.has(i) ? 'out-of-spec' : 'good';
-    const malformedKind: MalformedKind | undefined =
-      outcome === 'malformed' ? o.malformedKinds[malformedTurn++ % o.malformedKinds.length] : undefined;
-    const pad = String(lotSeq).padStart(6, '0');
-    batches.push({
-      index: i + 1,
-      orderNumber: String(pc.orderNumberBase + orderSeq),
-      orderType: 'PI01',
-      materialId: FG,
-      plant,
-      site: layout.site,
-      area: layout.area,
-      line,
-      topicBase: `${pc.topicPrefix}${pc.enterprise}/${layout.site}/${layout.area}/${line}/mes`,
-      batchId: `JOB-${pad}`,
-      lotId: `LOT-${plant}-${pad}`,
-      erpBatch: `FG${pad}`,
-      plannedQuantity: { value: dec(planned, 3), unit: 'KG' },
-      quantity: { value: dec(produced, 3), unit: 'KG' },
-      components: COMPONENTS.map((c, k) => ({
-        materialId: c.materialId,
-        lotId: `${c.materialId}-L${pad}`,
-        erpBatch: `R${k + 1}${pad}`,
-        quantity: { value: dec(produced * c.share * (0.99 + rng.next() * 0.02), 3), unit: 'KG' },
-        phase: c.phase,
-        equipmentId: c.equipmentId,
-      })),
-      parameters,
-      durationMinutes: rng.int(240, 480),
-      outcome,
-      ...(oosIndex >= 0 ? { outOfSpecParameter: o.parameters[oosIndex]!.id } : {}),
-      ...(malformedKind ? { malformedKind } : {}),
-      duplicated: duplicated.has(i),
-      reordered: reordered.has(i),
-      late: late.has(i),
-      eventIds: {
-        orderReceived: seededUuid(rng),
-        batchStarted: seededUuid(rng),
-        materialConsumed: COMPONENTS.map(() => seededUuid(rng)),
-        ...(oosIndex >= 0 && o.deviations ? { deviationRaised: seededUuid(rng) } : {}),
-        batchCompleted: seededUuid(rng),
-      },
-    });
+    batches.push(
+      buildBatch(rng, {
+        index: i + 1,
+        orderNumber: String(pc.orderNumberBase + pc.counters.orders + i + 1),
+        orderType: 'PI01',
+        materialId: FG,
+        plant,
+        layout,
+        line,
+        topicBase: `${pc.topicPrefix}${pc.enterprise}/${layout.site}/${layout.area}/${line}/mes`,
+        lotSeq: pc.counters.lots + i + 1,
+        plannedQty: 500,
+        specs: o.parameters,
+        outOfSpec: outcome === 'out-of-spec',
+        ...(outcome === 'malformed'
+          ? { malformedKind: o.malformedKinds[malformedTurn++ % o.malformedKinds.length]! }
+          : {}),
+        duplicated: duplicated.has(i),
+        reordered: reordered.has(i),
+        late: late.has(i),
+        deviations: o.deviations,
+      }),
+    );
   }
   return {
     runId: `RUN-${String(runNo).padStart(4, '0')}`,

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateEvent } from '@millrace/canonical';
 import { startMesSimulator, type MesSimulator } from './index.ts';
 import { subscribe, type Subscriber } from './test-support.ts';
 
@@ -181,6 +182,60 @@ describe('MES REST API: orders and batch records', () => {
     expect(plant.status).toBe(422);
     expect((await fetch(`${sim.url}/mes/api/v1/orders/1000123`, { headers: KEY })).status).toBe(200);
     expect((await fetch(`${sim.url}/mes/api/v1/orders/999`, { headers: KEY })).status).toBe(404);
+  });
+
+  it('runs a batch for a downloaded order: the ERP batch from the order, a chosen excursion, valid events', async () => {
+    sim = await startMesSimulator({ sparkplug: false });
+    sub = await subscribe(sim.brokerUrl, ['acme/#']);
+    await fetch(`${sim.url}/mes/api/v1/orders`, {
+      method: 'POST',
+      headers: KEY,
+      body: JSON.stringify({
+        orderNumber: '1000777',
+        materialId: 'FG-1000',
+        plantId: 'P100',
+        plannedQty: { value: '250', unit: 'KG' },
+        line: 'line-4',
+        batch: 'B777',
+      }),
+    });
+    const run = (id: string, body: unknown) =>
+      fetch(`${sim!.url}/__sim/orders/${id}/run`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await run('404404', {})).status).toBe(404);
+    expect((await run('1000777', { outcome: 'meh' })).status).toBe(400);
+    expect((await run('1000777', { outcome: 'out-of-spec', outOfSpecParameter: 'PH' })).status).toBe(400);
+
+    const res = await run('1000777', { outcome: 'out-of-spec', outOfSpecParameter: 'MOISTURE' });
+    expect(res.status).toBe(200);
+    const truth = (await res.json()) as { lotId: string; erpBatch: string; eventIds: { batchCompleted: string } };
+    expect(truth).toMatchObject({ erpBatch: 'B777', outcome: 'out-of-spec', outOfSpecParameter: 'MOISTURE' });
+    await sub.waitUntil((ms) => ms.some((m) => m.text.includes(truth.eventIds.batchCompleted)));
+    const names = sub.messages.filter((m) => m.topic.includes('/events/')).map((m) => m.topic.split('/').pop());
+    expect(names).toEqual([
+      'order-received',
+      'batch-started',
+      'material-consumed',
+      'material-consumed',
+      'deviation-raised',
+      'batch-completed',
+    ]);
+    const done = JSON.parse(sub.messages.find((m) => m.text.includes(truth.eventIds.batchCompleted))!.text);
+    expect(validateEvent(done)).toEqual([]);
+    expect(done.data).toMatchObject({
+      productionOrderId: '1000777',
+      mesJobId: 'JOB-1000777',
+      producedLot: { lotId: truth.lotId, erpBatch: 'B777' },
+    });
+    expect(sub.messages.find((m) => m.text.includes(truth.eventIds.batchCompleted))!.topic).toBe(
+      'acme/p100/bldg-a/line-4/mes/events/batch-completed',
+    );
+    const moisture = (done.data.processParameters as Array<{ name: string; value: string; inSpec: boolean }>).find(
+      (p) => p.name === 'MOISTURE',
+    )!;
+    expect(moisture.inSpec).toBe(false);
+    expect(Number(moisture.value)).toBeGreaterThan(2);
+    const order = (await (await fetch(`${sim.url}/mes/api/v1/orders/1000777`, { headers: KEY })).json()) as object;
+    expect(order).toMatchObject({ status: 'completed', lots: [truth.lotId] });
   });
 
   it('serves the batch record with genealogy and an EBR summary that flags the out-of-spec batch', async () => {

@@ -91,26 +91,7 @@ export async function runScenario(options: ScenarioOptions, deps: ScenarioDeps):
   await redeliver(dueDuplicates);
   await publisher.flush();
 
-  const lots = plan.batches.map((b): LotTruth => {
-    const publishes = records.get(b.lotId)!;
-    return {
-      lotId: b.lotId,
-      erpBatch: b.erpBatch,
-      orderNumber: b.orderNumber,
-      batchId: b.batchId,
-      plant: b.plant,
-      line: b.line,
-      outcome: b.outcome,
-      ...(b.outOfSpecParameter ? { outOfSpecParameter: b.outOfSpecParameter } : {}),
-      ...(b.malformedKind ? { malformedKind: b.malformedKind } : {}),
-      duplicated: b.duplicated,
-      reordered: b.reordered,
-      late: b.late,
-      faults: [...new Set(publishes.flatMap((p) => (p.fault ? [`${p.fault}:${p.topic.split('/').pop()}`] : [])))],
-      eventIds: b.eventIds,
-      publishes,
-    };
-  });
+  const lots = plan.batches.map((b) => truthOf(b, records.get(b.lotId)!));
   const all = lots.flatMap((l) => l.publishes);
   const count = (f: (l: LotTruth) => boolean) => lots.filter(f).length;
   const result: ScenarioResult = {
@@ -139,8 +120,29 @@ export async function runScenario(options: ScenarioOptions, deps: ScenarioDeps):
   return result;
 }
 
+/** The ground truth of one batch: what it was meant to be, and every delivery of its events. */
+export function truthOf(b: PlannedBatch, publishes: readonly PublishRecord[]): LotTruth {
+  return {
+    lotId: b.lotId,
+    erpBatch: b.erpBatch,
+    orderNumber: b.orderNumber,
+    batchId: b.batchId,
+    plant: b.plant,
+    line: b.line,
+    outcome: b.outcome,
+    ...(b.outOfSpecParameter ? { outOfSpecParameter: b.outOfSpecParameter } : {}),
+    ...(b.malformedKind ? { malformedKind: b.malformedKind } : {}),
+    duplicated: b.duplicated,
+    reordered: b.reordered,
+    late: b.late,
+    faults: [...new Set(publishes.flatMap((p) => (p.fault ? [`${p.fault}:${p.topic.split('/').pop()}`] : [])))],
+    eventIds: b.eventIds,
+    publishes,
+  };
+}
+
 /** The equipment shows the batch: its lot on every device, the dryer at the batch's values. */
-function telemetryFor(edge: SparkplugEdge, b: PlannedBatch): void {
+export function telemetryFor(edge: SparkplugEdge, b: PlannedBatch): void {
   edge.setLot(b.lotId);
   const value = (id: string) => Number(b.parameters.find((p) => p.id === id)?.value);
   const temp = value('DRY-TEMP');

@@ -1,7 +1,8 @@
 import type { Router, SimResponse } from '../core/index.ts';
 import { ScenarioOptionsError } from './plan.ts';
 import type { SparkplugEdge } from './sparkplug.ts';
-import type { ScenarioOptions, ScenarioPlan, ScenarioResult } from './types.ts';
+import { OrderRunError, type OrderRunOptions } from './order-run.ts';
+import type { LotTruth, ScenarioOptions, ScenarioPlan, ScenarioResult } from './types.ts';
 import { apiError } from './util.ts';
 
 const NUMERIC = [
@@ -47,6 +48,7 @@ export function addScenarioRoutes(
   sim: {
     planScenario(o: ScenarioOptions): ScenarioPlan;
     runScenario(o: ScenarioOptions): Promise<ScenarioResult>;
+    runOrder(orderNumber: string, o: OrderRunOptions): Promise<LotTruth>;
     runs(): readonly ScenarioResult[];
     edge: SparkplugEdge | undefined;
   },
@@ -83,6 +85,17 @@ export function addScenarioRoutes(
     if (done) return { status: 200, body: { status: 'finished', ...done } };
     if (running.has(req.params.runId!)) return { status: 200, body: { runId: req.params.runId, status: 'running' } };
     return apiError(404, 'RUN_NOT_FOUND', `no run ${req.params.runId}`);
+  });
+
+  router.post('/__sim/orders/:orderNumber/run', async (req) => {
+    if (req.bodyText.trim() !== '' && req.body === undefined)
+      return apiError(400, 'BAD_REQUEST', 'the options must be JSON');
+    try {
+      return { status: 200, body: await sim.runOrder(req.params.orderNumber!, req.body as OrderRunOptions) };
+    } catch (e) {
+      if (e instanceof OrderRunError) return apiError(e.status, e.code, e.message);
+      throw e;
+    }
   });
 
   const edgeAction = (name: string, act: (edge: SparkplugEdge, body: Record<string, unknown>) => Promise<void>) =>

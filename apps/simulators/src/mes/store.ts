@@ -1,6 +1,6 @@
 import type { BatchCompletion, ConsumptionLine } from '@millrace/canonical';
 import type { PlanCounters } from './plan.ts';
-import type { ScenarioResult } from './types.ts';
+import type { LotTruth, ScenarioResult } from './types.ts';
 
 /** An order the MES knows: downloaded over REST or created by a scenario. */
 export interface MesOrder {
@@ -86,6 +86,8 @@ export class MesStore {
   readonly commands: Array<{ at: string; topic: string; result: string }> = [];
   readonly webhooks = new Map<string, Webhook>();
   readonly runs: ScenarioResult[] = [];
+  /** Ground truth of batches run for single orders (POST /__sim/orders/:id/run). */
+  readonly orderRuns: LotTruth[] = [];
   /** Retained topics published, so a reset (or close) can clear them from the broker. */
   readonly retainedTopics = new Set<string>();
   counters = { runs: 0, orders: 0, lots: 0, holds: 0, webhooks: 0 };
@@ -114,6 +116,7 @@ export class MesStore {
     this.commands.length = 0;
     this.webhooks.clear();
     this.runs.length = 0;
+    this.orderRuns.length = 0;
     this.counters = { runs: 0, orders: 0, lots: 0, holds: 0, webhooks: 0 };
   }
 
@@ -127,6 +130,7 @@ export class MesStore {
       webhooks: [...this.webhooks.values()],
       // The ground truth of every scenario run, newest last.
       runs: this.runs,
+      orderRuns: this.orderRuns,
     };
   }
 }

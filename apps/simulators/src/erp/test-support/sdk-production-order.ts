@@ -43,7 +43,7 @@ export class ProductionOrder<T extends DeSerializers = DefaultDeSerializers>
   declare orderIsReleased?: DeserializedType<T, 'Edm.Boolean'> | null;
   declare lastChangeDateTime?: DeserializedType<T, 'Edm.DateTimeOffset'> | null;
 
-  constructor(_entityApi: ProductionOrderApi) {
+  constructor(_entityApi: ProductionOrderApi<T>) {
     super(_entityApi);
   }
 }
@@ -150,7 +150,7 @@ export class ProductionOrderApi<T extends DeSerializers = DefaultDeSerializers> 
         ORDER_IS_RELEASED: fb.buildEdmTypeField('OrderIsReleased', 'Edm.Boolean', true),
         LAST_CHANGE_DATE_TIME: fb.buildEdmTypeField('LastChangeDateTime', 'Edm.DateTimeOffset', true),
         ALL_FIELDS: new AllFields('*', ProductionOrder),
-      } as unknown as NonNullable<ProductionOrderApi['_schema']>;
+      } as unknown as NonNullable<ProductionOrderApi<T>['_schema']>;
     }
     return this._schema;
   }

@@ -25,18 +25,19 @@ describe('QA robot', () => {
   it('accepts an in-spec inspection and rejects an out-of-spec one, emitting inspection.decided', async () => {
     receiver = await startReceiver();
     sim = await startQmsSimulator({
-      qaRobot: { enabled: true, delayMs: 30 },
+      qaRobot: { enabled: true, delayMs: 150 },
       webhooks: [{ url: receiver.url, secret: 'whsec-robot', events: ['inspection.decided'] }],
     });
     const api = client(sim);
     const good = await api.post('/inspections', { ...INSPECTION, results: IN_SPEC });
+    // Not decided at once: the robot takes its time (delayMs).
+    expect(good.body.state).toBe('results_recorded');
+    expect((await api.get(`/inspections/${String(good.body.id)}`)).body.state).toBe('results_recorded');
     const bad = await api.post('/inspections', { ...INSPECTION, lotId: 'LOT-BAD' });
     // Results arrive separately, one out of the MOISTURE limit (≤ 2.0).
     await api.post(`/inspections/${String(bad.body.id)}/results`, {
       results: [IN_SPEC[0], { characteristicId: 'MOISTURE', measuredValue: '2.35', uom: 'P1' }, IN_SPEC[2]],
     });
-    // Not decided at once: the robot takes its time.
-    expect((await api.get(`/inspections/${String(good.body.id)}`)).body.state).toBe('results_recorded');
 
     const got = await receiver.waitFor((r) => r.length >= 2);
     const byId = Object.fromEntries(got.map((r) => [String(r.body.data.id), r.body.data]));

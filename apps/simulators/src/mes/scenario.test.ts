@@ -200,6 +200,40 @@ describe('MES scenario over the embedded broker', () => {
       );
   });
 
+  it('starts over on /__sim/reset: the same plan again, store empty, retained state cleared', async () => {
+    const { sim } = await start();
+    const first = await sim.runScenario({ batches: 2 });
+    expect(sim.planScenario({ batches: 2 }).batches[0]!.lotId).not.toBe(first.lots[0]!.lotId);
+    expect((await fetch(`${sim.url}/__sim/reset`, { method: 'POST' })).status).toBe(200);
+    expect(sim.store.batches.size).toBe(0);
+    expect(sim.planScenario({ batches: 2 })).toEqual(first.plan);
+    const late = await subscribe(sim.brokerUrl, ['acme/+/+/+/mes/state/#']);
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      expect(late.messages).toEqual([]);
+    } finally {
+      await late.close();
+    }
+  });
+
+  it('runs detached (202, then the run by id) and paces in real time when asked', async () => {
+    const { sim, sub } = await start();
+    const res = await fetch(`${sim.url}/__sim/scenario`, {
+      method: 'POST',
+      body: JSON.stringify({ batches: 3, ratePerSec: 20, pacing: 'real', async: true }),
+    });
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    const began = Date.now();
+    const poll = async () =>
+      ((await (await fetch(`${sim.url}/__sim/scenario/runs/${runId}`)).json()) as { status: string }).status;
+    await expect.poll(poll, { timeout: 5000, interval: 20 }).toBe('finished');
+    // 3 batches at 20 per second: at least 3 × 50 ms of real waiting.
+    expect(Date.now() - began).toBeGreaterThanOrEqual(140);
+    expect(sub.messages.length).toBeGreaterThan(0);
+    expect((await fetch(`${sim.url}/__sim/scenario/runs/RUN-9999`)).status).toBe(404);
+  });
+
   it('keeps retained state per order and lot for late subscribers', async () => {
     const { sim } = await start();
     const result = await sim.runScenario({ batches: 3, plants: ['P100'] });

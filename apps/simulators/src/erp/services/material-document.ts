@@ -1,7 +1,8 @@
 import { fromWire, type Row } from '../odata/edm.ts';
 import { badRequest } from '../odata/errors.ts';
 import type { EntitySetDef, ServiceDef } from '../odata/model.ts';
-import { cancelMaterialDocument, postMaterialDocument } from '../rules/movements.ts';
+import { postMaterialDocument } from '../rules/movements.ts';
+import { cancelMaterialDocument } from '../rules/reversal.ts';
 import type { ErpSim } from '../sim.ts';
 import { bool, date, dateRO, dec, str } from './props.ts';
 import { navItems } from './props.ts';

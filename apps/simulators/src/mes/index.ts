@@ -169,25 +169,42 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}): Prom
   const router = new Router();
   addMesApi(router, restDeps);
   addScenarioRoutes(router, { planScenario, runScenario, runOrder, runs: () => store.runs, edge });
+  // Extra seed data: { orders: [order download …] }, each as if POSTed to /orders. Registered
+  // before the core's /__sim/seed (the first matching route wins) so bad data is a 400, not the
+  // 500 a throwing core hook gives.
+  router.post('/__sim/seed', async (req) => {
+    const orders = (req.body as { orders?: unknown } | undefined)?.orders;
+    if (!Array.isArray(orders))
+      return { status: 400, body: { error: { code: 'BAD_SEED', message: 'seed data is { "orders": [ … ] }' } } };
+    const results = [];
+    for (const o of orders) {
+      const answer = await receiveOrder(o, restDeps);
+      results.push({ status: answer.status, body: answer.body });
+    }
+    return { status: 200, body: { seeded: results.filter((r) => r.status < 300).length, results } };
+  });
   addControlPlane(router, ctx, {
     reset: async () => {
       await state.clear();
       store.reset();
     },
-    // Extra seed data: { orders: [order download …] }, each as if POSTed to /orders.
-    seed: async (data) => {
-      const orders = (data as { orders?: unknown } | undefined)?.orders;
-      if (!Array.isArray(orders)) throw new Error('seed data is { "orders": [ … ] }');
-      for (const o of orders) await receiveOrder(o, restDeps);
-    },
     store: () => ({ ...store.snapshot(), sparkplug: edge?.snapshot() ?? null }),
   });
-  const server = await startSimServer({
-    ctx,
-    router,
-    ...(options.port === undefined ? {} : { port: options.port }),
-    ...(options.host === undefined ? {} : { host: options.host }),
-  });
+  let server: Awaited<ReturnType<typeof startSimServer>>;
+  try {
+    server = await startSimServer({
+      ctx,
+      router,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.host === undefined ? {} : { host: options.host }),
+    });
+  } catch (e) {
+    // The HTTP port is taken (or the like): leave nothing running behind.
+    await edge?.stop().catch(() => undefined);
+    await client.endAsync(true).catch(() => undefined);
+    await broker?.close();
+    throw e;
+  }
 
   let closed = false;
   return {

@@ -91,6 +91,7 @@ export function normalizeOptions(o: ScenarioOptions, sites: Readonly<Record<stri
   };
   const outOfSpec = Math.round(normalized.outOfSpecRate * batches);
   const malformed = Math.round(normalized.malformedRate * batches);
+  if (malformed > 0 && normalized.malformedKinds.length === 0) problems.push('malformedKinds must not be empty');
   if (outOfSpec + malformed > batches) problems.push('outOfSpecRate + malformedRate must not exceed 1');
   if (problems.length > 0) throw new ScenarioOptionsError(problems);
   return normalized as ScenarioPlan['options'];

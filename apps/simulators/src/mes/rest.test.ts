@@ -238,6 +238,28 @@ describe('MES REST API: orders and batch records', () => {
     expect(order).toMatchObject({ status: 'completed', lots: [truth.lotId] });
   });
 
+  it('seeds orders over /__sim/seed, answers bad seed data with 400, and frees everything when its port is taken', async () => {
+    sim = await startMesSimulator({ sparkplug: false });
+    const seed = (body: string) => fetch(`${sim!.url}/__sim/seed`, { method: 'POST', body });
+    expect((await seed('{"orders": 3}')).status).toBe(400);
+    const res = await seed(
+      JSON.stringify({
+        orders: [
+          { orderNumber: '1000900', materialId: 'FG-1000', plantId: 'P100', plannedQty: { value: '100' } },
+          { orderNumber: '' },
+        ],
+      }),
+    );
+    expect(await res.json()).toMatchObject({ seeded: 1, results: [{ status: 201 }, { status: 400 }] });
+    expect(sim.store.orders.has('1000900')).toBe(true);
+
+    // A second simulator on the same HTTP port fails to start and leaves no broker listening.
+    const brokerPort = 20000 + Math.floor(Math.random() * 20000);
+    await expect(startMesSimulator({ port: sim.port, brokerPort, sparkplug: false })).rejects.toThrow(/EADDRINUSE/);
+    const again = await startMesSimulator({ brokerPort, sparkplug: false });
+    await again.close();
+  });
+
   it('serves the batch record with genealogy and an EBR summary that flags the out-of-spec batch', async () => {
     const { oos, good, result } = await withBatches();
     const get = async (path: string) => (await fetch(`${sim!.url}/mes/api/v1${path}`, { headers: KEY })).json();

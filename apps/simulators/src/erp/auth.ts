@@ -148,8 +148,13 @@ export class ErpAuth {
   /** The caller's live session (same token, as S/4 gives within a session) or a new one. */
   private openSession(req: SimRequest, user: string): Session & { cookies: string } {
     const live = this.session(req);
+    // Two Set-Cookie headers, as S/4 sends them. The core server hands headers to writeHead,
+    // which sends an array as repeated headers; SimResponse types them as strings.
     const cookies = (id: string, token: string) =>
-      `${this.sessionCookie}=${id}; path=/; HttpOnly, sap-XSRF_${this.config.systemId}_${this.config.sapClient}=${encodeURIComponent(token)}; path=/sap/opu/odata/`;
+      [
+        `${this.sessionCookie}=${id}; path=/; HttpOnly`,
+        `sap-XSRF_${this.config.systemId}_${this.config.sapClient}=${encodeURIComponent(token)}; path=/sap/opu/odata/`,
+      ] as unknown as string;
     if (live && live.user === user) return { ...live, cookies: cookies(live.id, live.token) };
     const id = randomBytes(18).toString('base64url');
     const session = {

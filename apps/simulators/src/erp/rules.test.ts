@@ -242,6 +242,8 @@ describe('ERP simulator business rules', () => {
       (await post({ Batch: 'B0043', GoodsMovementType: '344', QuantityInEntryUnit: '1', EntryUnit: 'G' })).json.error
         .code,
     ).toBe('M7/061');
+    const fine = await post({ Batch: 'B0043', GoodsMovementType: '344', QuantityInEntryUnit: '1.2345' });
+    expect(fine.json.error.message.value).toMatch(/'QuantityInEntryUnit'.*more than 3 decimals/);
     expect(
       (await post({ Batch: 'B0043', GoodsMovementType: '101', QuantityInEntryUnit: '1' }, '02')).json.error.message
         .value,

@@ -1,7 +1,9 @@
-import { asc } from '@sap-cloud-sdk/odata-v2';
+import { BatchChangeSet, ODataBatchRequestBuilder, asc } from '@sap-cloud-sdk/odata-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AUTH, startErpSimulator, type ErpSimulator } from './index.ts';
-import { productionOrderApi } from './test-support/sdk-production-order.ts';
+import { ProductionOrder, productionOrderApi } from './test-support/sdk-production-order.ts';
+
+const ProductionOrderPath = ProductionOrder._defaultBasePath;
 
 let erp: ErpSimulator | undefined;
 afterEach(async () => erp?.close());
@@ -81,5 +83,36 @@ describe('ERP simulator with the SAP Cloud SDK for JavaScript (@sap-cloud-sdk/od
         .filter((e) => e.method === 'PATCH' || e.method === 'POST')
         .every((e) => e.headers['sap-client'] === '100'),
     ).toBe(true);
+  });
+
+  it('runs a $batch built by the SDK: a read, a committed change set and a rolled-back one', async () => {
+    erp = await startErpSimulator();
+    const destination = {
+      url: erp.url,
+      username: DEFAULT_AUTH.basic.user,
+      password: DEFAULT_AUTH.basic.password,
+      sapClient: '100',
+    };
+    const api = productionOrderApi();
+    const decimal = (v: string) => api.deSerializers['Edm.Decimal'].deserialize(v);
+    const a = await api.requestBuilder().getByKey('1000101').execute(destination);
+    const b = await api.requestBuilder().getByKey('1000102').execute(destination);
+    a.totalQuantity = decimal('111');
+    b.totalQuantity = decimal('222');
+    const unknown = api.entityBuilder().material('NO-SUCH').productionPlant('P100').totalQuantity(decimal('1')).build();
+    const responses = await new ODataBatchRequestBuilder(ProductionOrderPath, [
+      api.requestBuilder().getByKey('1000100'),
+      new BatchChangeSet([api.requestBuilder().update(a)]),
+      new BatchChangeSet([api.requestBuilder().update(b), api.requestBuilder().create(unknown)]),
+    ]).execute(destination);
+    expect(responses.map((r) => r.isSuccess())).toEqual([true, true, false]);
+    const orders = new Map(erp.store().orders.map((o) => [o.ManufacturingOrder, o]));
+    expect(orders.get('1000101')!.TotalQuantity).toBe('111.000');
+    expect(orders.get('1000102')!.TotalQuantity).not.toBe('222');
+    // The SDK writes absolute request paths and named keys into the parts.
+    const batchBody = erp.ctx.log.entries.find((e) => e.path.endsWith('/$batch'))!.body;
+    expect(batchBody).toMatch(
+      /PATCH \/sap\/opu\/odata\/sap\/API_PRODUCTION_ORDER_2_SRV\/A_ProductionOrder_2\(ManufacturingOrder='1000101'\) HTTP\/1.1/,
+    );
   });
 });

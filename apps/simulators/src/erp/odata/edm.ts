@@ -77,7 +77,12 @@ export function fromWire(value: unknown, def: PropDef, name: string): unknown {
     case 'Edm.Double': {
       const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
       if (typeof text !== 'string' || !DECIMAL.test(text.trim())) throw wrong('is not a decimal number');
-      return text.trim().replace(/^\+/, '');
+      const clean = text.trim().replace(/^\+/, '');
+      if (def.type === 'Edm.Double' || def.scale === undefined) return clean;
+      // Stored (and answered) with the property's scale, as ABAP packed numbers are: "5" → "5.000".
+      const [whole, fraction = ''] = clean.split('.') as [string, string?];
+      if (fraction.replace(/0+$/, '').length > def.scale) throw wrong(`has more than ${def.scale} decimals`);
+      return def.scale === 0 ? whole : `${whole}.${fraction.padEnd(def.scale, '0').slice(0, def.scale)}`;
     }
     case 'Edm.Int32':
     case 'Edm.Byte': {

@@ -1,0 +1,237 @@
+import { startErpSimulator, type ErpSimulator, type ErpSimulatorOptions } from './erp/index.ts';
+import { startMesSimulator, type MesSimulator } from './mes/index.ts';
+import { batchReleaseMesOptions } from './mes/presets.ts';
+import type { ScenarioOptions } from './mes/types.ts';
+import { startQmsSimulator, type QmsSimulator, type QmsSimulatorOptions } from './qms/index.ts';
+
+/**
+ * One plant's systems — ERP, QMS and MES with its broker — wired the way the example packs'
+ * profiles expect them (examples/batch-release/profiles/<plant>.json): the same ports, users and
+ * secret names. Secret values come from the environment, else from the development defaults
+ * below, so `npm run simulators` and a runtime started with the same environment agree.
+ */
+
+/** Development values of the secrets the example profiles name; override any in the environment. */
+export const DEMO_SECRETS: Readonly<Record<string, string>> = {
+  ERP_P100_PASSWORD: 'erp-p100-secret',
+  ERP_P200_CLIENT_SECRET: 'erp-p200-client-secret',
+  QMS_P100_CLIENT_SECRET: 'millrace-p100-secret',
+  QMS_P200_CLIENT_SECRET: 'millrace-p200-secret',
+  MES_P100_API_KEY: 'mes-sim-key',
+  MES_P200_API_KEY: 'mes-sim-key',
+  MES_P100_MQTT_PASSWORD: 'mes-sim-mqtt',
+  MES_P200_MQTT_PASSWORD: 'mes-sim-mqtt',
+  QMS_WEBHOOK_SECRET: 'qms-webhook-secret',
+};
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The demo secrets with the environment's values on top: what a runtime needs to talk to a plant. */
+export function plantSecrets(env: Env = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, fallback] of Object.entries(DEMO_SECRETS)) out[name] = env[name] ?? fallback;
+  return out;
+}
+
+const PORTS: Readonly<Record<string, { erp: number; qms: number; mes: number; mqtt: number; sapClient: string }>> = {
+  P100: { erp: 4101, qms: 4102, mes: 4103, mqtt: 4183, sapClient: '100' },
+  P200: { erp: 4201, qms: 4202, mes: 4203, mqtt: 4283, sapClient: '200' },
+};
+
+export const PLANTS = Object.keys(PORTS);
+
+/** The ERP's own MQTT user on the embedded broker (it publishes business events under sap/). */
+const ERP_MQTT_USER = { username: 'erp-sim', password: 'erp-sim-mqtt' };
+
+/** The ERP of a plant as its profile expects it (P100: Basic user, P200: OAuth2 client). */
+export function erpPreset(plant: string, secrets: Readonly<Record<string, string>>): ErpSimulatorOptions {
+  const ports = presetPorts(plant);
+  return {
+    port: ports.erp,
+    sapClient: ports.sapClient,
+    auth:
+      plant === 'P100'
+        ? { basic: { user: 'MILLRACE_P100', password: secrets.ERP_P100_PASSWORD! } }
+        : { oauth: { clientId: `millrace-${plant.toLowerCase()}`, clientSecret: secrets.ERP_P200_CLIENT_SECRET! } },
+  };
+}
+
+/** The QMS of a plant as its profile expects it; webhooks go to the runtime at `millraceUrl`. */
+export function qmsPreset(
+  plant: string,
+  secrets: Readonly<Record<string, string>>,
+  millraceUrl?: string,
+  qaRobotDelayMs: number | false = 200,
+): QmsSimulatorOptions {
+  return {
+    port: presetPorts(plant).qms,
+    clients: [
+      {
+        clientId: `millrace-${plant.toLowerCase()}`,
+        clientSecret: secrets[`QMS_${plant}_CLIENT_SECRET`]!,
+        scopes: ['qms.read', 'qms.write', 'qms.sign'],
+      },
+    ],
+    webhooks: millraceUrl
+      ? [{ url: `${millraceUrl}/hooks/qms-decisions/events`, secret: secrets.QMS_WEBHOOK_SECRET! }]
+      : [],
+    qaRobot: qaRobotDelayMs === false ? { enabled: false } : { enabled: true, delayMs: qaRobotDelayMs },
+  };
+}
+
+export function presetPorts(plant: string): (typeof PORTS)[string] {
+  const ports = PORTS[plant];
+  if (!ports) throw new Error(`unknown plant ${plant}; known: ${PLANTS.join(', ')}`);
+  return ports;
+}
+
+export interface PlantOptions {
+  readonly plant: string;
+  /** 'preset' (default): the profile's fixed ports; 'any': free ports (tests). */
+  readonly ports?: 'preset' | 'any';
+  readonly seed?: number;
+  /** An external broker instead of the MES's embedded one (e.g. mqtt://127.0.0.1:1883). */
+  readonly brokerUrl?: string;
+  /** Topic prefix of the MES on a shared broker, so parallel runs do not see each other. */
+  readonly topicPrefix?: string;
+  /** Where the QMS sends its signed webhooks: the runtime's base URL (http://127.0.0.1:3000). */
+  readonly millraceUrl?: string;
+  /** The QA robot decides inspections once their results are in (default on, 200 ms). */
+  readonly qaRobotDelayMs?: number | false;
+  readonly env?: Env;
+}
+
+export interface Plant {
+  readonly plant: string;
+  readonly erp: ErpSimulator;
+  readonly qms: QmsSimulator;
+  readonly mes: MesSimulator;
+  readonly brokerUrl: string;
+  readonly secrets: Record<string, string>;
+  /** examples/batch-release's profile for this plant, with the URLs these simulators listen on. */
+  profile(base: Record<string, unknown>): Record<string, unknown>;
+  /** Plans an MES scenario, seeds the ERP with its orders and goods receipts (QI stock, inspection lots), runs it. */
+  runScenario(options: ScenarioOptions): ReturnType<MesSimulator['runScenario']>;
+  close(): Promise<void>;
+}
+
+export async function startPlant(options: PlantOptions): Promise<Plant> {
+  const ports = presetPorts(options.plant);
+  const env = options.env ?? process.env;
+  const secrets = plantSecrets(env);
+  const fixed = (options.ports ?? 'preset') === 'preset';
+  const seed = options.seed ?? 1;
+
+  const mesPreset = batchReleaseMesOptions(options.plant, secrets);
+  const mes = await startMesSimulator({
+    ...mesPreset,
+    seed,
+    port: fixed ? ports.mes : 0,
+    ...(options.brokerUrl
+      ? { brokerUrl: options.brokerUrl, brokerUsers: undefined }
+      : {
+          brokerPort: fixed ? ports.mqtt : 0,
+          brokerUsers: [
+            ...(mesPreset.brokerUsers ?? []).map((u) => ({
+              ...u,
+              // The batch-release flow listens to the ERP's events too (order changes).
+              subscribe: [...(u.subscribe ?? []), 'sap/'],
+            })),
+            { ...ERP_MQTT_USER, publish: ['sap/'], subscribe: [] },
+          ],
+        }),
+    ...(options.topicPrefix ? { topicPrefix: options.topicPrefix } : {}),
+  });
+  const closers: Array<() => Promise<void>> = [() => mes.close()];
+  try {
+    const erpMqtt = new URL(mes.brokerUrl);
+    if (!options.brokerUrl) {
+      erpMqtt.username = ERP_MQTT_USER.username;
+      erpMqtt.password = ERP_MQTT_USER.password;
+    }
+    const erp = await startErpSimulator({
+      ...erpPreset(options.plant, secrets),
+      seed,
+      port: fixed ? ports.erp : 0,
+      mqttUrl: erpMqtt.toString(),
+    });
+    closers.unshift(() => erp.close());
+    const qms = await startQmsSimulator({
+      ...qmsPreset(options.plant, secrets, options.millraceUrl, options.qaRobotDelayMs),
+      seed,
+      port: fixed ? ports.qms : 0,
+    });
+    closers.unshift(() => qms.close());
+
+    return {
+      plant: options.plant,
+      erp,
+      qms,
+      mes,
+      brokerUrl: mes.brokerUrl,
+      secrets,
+      profile(base) {
+        return withUrls(
+          base,
+          new Map([
+            [ports.erp, erp.url],
+            [ports.qms, qms.url],
+            [ports.mes, mes.url],
+            [ports.mqtt, mes.brokerUrl],
+          ]),
+        );
+      },
+      async runScenario(scenario) {
+        const plan = mes.planScenario({ plants: [options.plant], ...scenario });
+        const answer = await fetch(`${erp.url}/__sim/seed`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            goodsReceipts: plan.lots.map((lot) => ({
+              order: lot.orderNumber,
+              material: lot.materialId,
+              plant: lot.plant,
+              batch: lot.erpBatch,
+              quantity: lot.quantity.value,
+              unit: lot.quantity.unit,
+            })),
+          }),
+        });
+        if (!answer.ok) throw new Error(`the ERP refused the scenario's goods receipts: ${await answer.text()}`);
+        return mes.runScenario({ plants: [options.plant], ...scenario, seed: plan.seed });
+      },
+      async close() {
+        for (const close of closers) await close();
+      },
+    };
+  } catch (e) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A profile's connections pointed at the simulators' actual URLs (ports may be free ones in tests). */
+function withUrls(base: Record<string, unknown>, moves: ReadonlyMap<number, string>): Record<string, unknown> {
+  const profile = structuredClone(base) as { connections?: Record<string, Record<string, unknown>> };
+  const point = (url: unknown): string | undefined => {
+    if (typeof url !== 'string') return undefined;
+    const u = new URL(url);
+    const target = moves.get(Number(u.port));
+    if (!target) return undefined;
+    const t = new URL(target);
+    u.protocol = t.protocol;
+    u.host = t.host;
+    const moved = u.toString();
+    return url.endsWith('/') || !moved.endsWith('/') ? moved : moved.slice(0, -1);
+  };
+  for (const connection of Object.values(profile.connections ?? {})) {
+    for (const key of ['baseUrl', 'url'] as const) {
+      const moved = point(connection[key]);
+      if (moved) connection[key] = moved;
+    }
+    const auth = connection.auth as Record<string, unknown> | undefined;
+    const moved = auth && point(auth.tokenUrl);
+    if (auth && moved) auth.tokenUrl = moved;
+  }
+  return profile;
+}

@@ -40,6 +40,8 @@ const PORTS: Readonly<Record<string, { erp: number; qms: number; mes: number; mq
 
 export const PLANTS = Object.keys(PORTS);
 
+const MES_ORDER_BASE = 2_000_000;
+
 /** The ERP's own MQTT user on the embedded broker (it publishes business events under sap/). */
 const ERP_MQTT_USER = { username: 'erp-sim', password: 'erp-sim-mqtt' };
 
@@ -49,6 +51,8 @@ export function erpPreset(plant: string, secrets: Readonly<Record<string, string
   return {
     port: ports.erp,
     sapClient: ports.sapClient,
+    // The batch-release pack makes the QMS the system of record for production inspections.
+    resultsInQms: [plant],
     auth:
       plant === 'P100'
         ? { basic: { user: 'MILLRACE_P100', password: secrets.ERP_P100_PASSWORD! } }
@@ -127,6 +131,8 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
     ...mesPreset,
     seed,
     port: fixed ? ports.mes : 0,
+    // The ERP numbers its own orders from 1000010 per plant; the MES's scenario orders stay clear.
+    orderNumberBase: MES_ORDER_BASE,
     ...(options.brokerUrl
       ? { brokerUrl: options.brokerUrl, brokerUsers: undefined }
       : {

@@ -49,6 +49,13 @@ export interface ErpSimulatorOptions {
   readonly tenant?: string;
   /** A usage decision posts the lot's QI stock (321 for A, 350 for R). @default true */
   readonly autoPostOnUsageDecision?: boolean;
+  /**
+   * Plants whose production inspections (origin 04) are run in an external QMS: their lots are
+   * created without the task list (no characteristics), so the usage decision the QMS's verdict
+   * leads to needs no results in the ERP. SAP: inspection type 04 without "inspect with task list".
+   * @default [] (every lot takes its material's plan)
+   */
+  readonly resultsInQms?: readonly string[];
   /** Server page size per collection answer (then `__next`). @default 1000 */
   readonly pageSize?: number;
   /** ManufacturingOrder padded to 12 digits in API_INSPECTIONLOT_SRV. @default false */
@@ -86,6 +93,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}): Prom
     csrfTtlMinutes: options.csrfTtlMinutes ?? 30,
     pageSize: options.pageSize ?? 1000,
     autoPostOnUsageDecision: options.autoPostOnUsageDecision ?? true,
+    resultsInQms: options.resultsInQms ?? [],
   };
   const events = new EventBus(ctx, () => `/default/sap.s4.beh/${config.tenant}`);
   const configured = options.webhooks ?? [];

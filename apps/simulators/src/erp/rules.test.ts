@@ -175,6 +175,30 @@ describe('ERP simulator business rules', () => {
     expect(status.json.d).toMatchObject({ InspLotStsDefectsRecorded: true, InspLotStatusInspCompleted: true });
   });
 
+  it('opens production lots without characteristics in a plant whose results live in the QMS, so a UD needs none', async () => {
+    const { erp, http } = await start({ resultsInQms: ['P100'] });
+    const received = await http.write('POST', DOCS, {
+      GoodsMovementCode: '02',
+      to_MaterialDocumentItem: {
+        results: [
+          item({ Batch: 'B7002', GoodsMovementType: '101', QuantityInEntryUnit: '40', ManufacturingOrder: '1000105' }),
+        ],
+      },
+    });
+    expect(received.status).toBe(201);
+    const lot = erp.store().inspectionLots.find((l) => l.Batch === 'B7002')!;
+    expect(lot).toMatchObject({ InspectionLotOrigin: '04', BillOfOperationsType: '' });
+    expect(erp.store().inspectionCharacteristics.filter((c) => c.InspectionLot === lot.InspectionLot)).toEqual([]);
+    await http.fetchToken('API_INSPECTIONLOT_SRV');
+    const ud = await http.write('POST', `${LOTS}/A_InspLotUsageDecision`, {
+      InspectionLot: lot.InspectionLot,
+      InspectionLotUsageDecisionCode: 'A1',
+      InspLotUsageDecisionValuation: 'A',
+    });
+    expect(ud.status).toBe(201);
+    expect(stockOf(erp, 'B7002')).toEqual({ '01': '40.000' });
+  });
+
   it('refuses a 321 on a batch under an open inspection lot, and allows it on QI stock without a lot', async () => {
     const { erp, http } = await start();
     const doc = (batch: string) => ({

@@ -11,6 +11,8 @@ export interface ErpConfig {
   readonly csrfTtlMinutes: number;
   readonly pageSize: number;
   readonly autoPostOnUsageDecision: boolean;
+  /** Plants whose origin-04 lots carry no characteristics (the QMS holds the results). */
+  readonly resultsInQms: readonly string[];
 }
 
 /** Simulator behaviours that can be switched at run time (PUT /__sim/modes). */

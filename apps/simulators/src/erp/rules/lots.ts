@@ -47,7 +47,10 @@ export function createLot(sim: ErpSim, x: NewLot): Row {
   state.counters.lots[x.origin] = next;
   const number = `${x.origin}${String(next).padStart(10, '0')}`;
   const now = sim.now();
-  const assignment = state.planMaterialAssignments.find((a) => a.Material === x.material && a.Plant === x.plant);
+  const withoutTaskList = x.origin === '04' && sim.config.resultsInQms.includes(x.plant);
+  const assignment = withoutTaskList
+    ? undefined
+    : state.planMaterialAssignments.find((a) => a.Material === x.material && a.Plant === x.plant);
   const qty = fromMilli(x.qtyMilli);
   const lot: Row = {
     InspectionLot: number,

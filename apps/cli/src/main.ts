@@ -4,12 +4,14 @@ import { deadLettersCommand, DEAD_LETTERS_USAGE, runsCommand, RUNS_USAGE } from 
 import { packCommand, PACK_USAGE } from './pack.ts';
 import { runCommand, RUN_USAGE } from './run.ts';
 import { serveCommand, SERVE_USAGE } from './serve.ts';
+import { testCommand, TEST_USAGE } from './test.ts';
 import { validateCommand, VALIDATE_USAGE } from './validate.ts';
 
 const USAGE = [
   'usage:',
   `  ${VALIDATE_USAGE}`,
   `  ${RUN_USAGE}`,
+  `  ${TEST_USAGE}`,
   `  ${SERVE_USAGE}`,
   `  ${PACK_USAGE}`,
   `  ${RUNS_USAGE}`,
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return packCommand(rest, io);
       case 'run':
         return await runCommand(rest, io);
+      case 'test':
+        return await testCommand(rest, io);
       case 'serve':
         return await serveCommand(rest, io);
       case 'runs':

@@ -9,7 +9,7 @@ import type { Io } from './io.ts';
 export const PACK_USAGE = 'millrace pack seal <pack-dir>';
 
 /**
- * `millrace pack seal`: writes the SHA-256 of every flow and profile the manifest lists into
+ * `millrace pack seal`: writes the SHA-256 of every flow, profile and test file the manifest lists into
  * pack.json, so the pack can be imported. Written to a temporary file and renamed, so a failure
  * never leaves a half-written manifest.
  */
@@ -28,8 +28,8 @@ export function packCommand(argv: readonly string[], io: Io): number {
   if (!existsSync(manifestPath)) throw new UsageError(`${manifestPath}: no such file; a pack needs a pack.json`);
   const parsed = parseJsonText(readFileSync(manifestPath, 'utf8'));
   if (!parsed.ok) throw new UsageError(`${manifestPath}: ${parsed.problems[0]!.message}`);
-  const manifest = parsed.value as { flows?: unknown; profiles?: unknown; sha256?: unknown };
-  const listed = [manifest.flows, manifest.profiles].flatMap((v) => (Array.isArray(v) ? v : []));
+  const manifest = parsed.value as { flows?: unknown; profiles?: unknown; tests?: unknown; sha256?: unknown };
+  const listed = [manifest.flows, manifest.profiles, manifest.tests].flatMap((v) => (Array.isArray(v) ? v : []));
   const sha256: Record<string, string> = {};
   for (const path of listed) {
     if (typeof path !== 'string' || path.includes('..') || path.startsWith('/'))

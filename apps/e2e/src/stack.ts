@@ -1,16 +1,18 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ROOT, startServe, type Served } from '@millrace/cli/test-support';
-import { startPlant, type Plant } from '@millrace/simulators';
+import { EXAMPLE_QMS_HOOKS, startPlant, type Plant } from '@millrace/simulators';
 import { clearRetained } from './broker.ts';
 
 /**
  * The reference deployment as real processes: one plant's ERP, QMS and MES simulators (in this
  * process, with the MES's embedded broker or an external one) and `millrace serve --headless`
- * as a child process serving the batch-release pack with the plant's profile.
+ * as a child process serving an example pack (batch-release by default) with the plant's profile.
  */
 export interface StackOptions {
+  /** The example pack under examples/ to serve. @default 'batch-release' */
+  readonly pack?: string;
   readonly plant?: string;
   readonly seed?: number;
   /** An external broker (the real Mosquitto); default: the MES's embedded aedes broker. */
@@ -34,6 +36,7 @@ export interface Stack {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const plantId = options.plant ?? 'P100';
+  const pack = join(ROOT, 'examples', options.pack ?? 'batch-release');
   const dir = mkdtempSync(join(tmpdir(), 'millrace-e2e-'));
   const port = await freePort();
   const runtimeUrl = `http://127.0.0.1:${port}`;
@@ -43,24 +46,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     seed: options.seed ?? 1,
     millraceUrl: runtimeUrl,
     qaRobotDelayMs: options.qaRobotDelayMs ?? 100,
+    // Only the served flows' webhooks: a subscription to a flow that is not there would retry in vain.
+    qmsHooks: EXAMPLE_QMS_HOOKS.filter((h) => existsSync(join(pack, 'flows', `${h.flow}.flow.json`))),
     ...(options.brokerUrl ? { brokerUrl: options.brokerUrl } : {}),
     ...(options.topicPrefix ? { topicPrefix: options.topicPrefix } : {}),
   });
   try {
     const flows = join(dir, 'flows');
-    cpSync(join(ROOT, 'examples/batch-release/flows'), flows, { recursive: true });
+    cpSync(join(pack, 'flows'), flows, { recursive: true });
     if (options.topicPrefix) prefixTopics(flows, options.topicPrefix);
-    const base = JSON.parse(readFileSync(join(ROOT, `examples/batch-release/profiles/${plantId}.json`), 'utf8')) as {
+    const base = JSON.parse(readFileSync(join(pack, 'profiles', `${plantId}.json`), 'utf8')) as {
       connections: Record<string, Record<string, unknown>>;
     };
     const profile = plant.profile(base) as typeof base;
-    // A client id of its own: a persistent session left on a shared broker by an earlier run
-    // would otherwise be taken over, with its queued messages.
-    profile.connections.mes!.clientId = `millrace-e2e-${process.pid}-${port}`;
-    if (options.brokerUrl) {
-      // The real broker of this project's machines allows anonymous clients.
-      delete profile.connections.mes!.username;
-      delete profile.connections.mes!.password;
+    for (const [slot, connection] of Object.entries(profile.connections)) {
+      if (connection.type !== 'mqtt') continue;
+      // A client id of its own: a persistent session left on a shared broker by an earlier run
+      // would otherwise be taken over, with its queued messages.
+      connection.clientId = `millrace-e2e-${slot}-${process.pid}-${port}`;
+      if (options.brokerUrl) {
+        // The real broker of this project's machines allows anonymous clients.
+        delete connection.username;
+        delete connection.password;
+      }
     }
     const profilePath = join(dir, `${plantId}.json`);
     writeFileSync(profilePath, JSON.stringify(profile, null, 2));

@@ -60,12 +60,26 @@ export function erpPreset(plant: string, secrets: Readonly<Record<string, string
   };
 }
 
+/** A QMS webhook subscription to a flow served by the runtime (`/hooks/<flow>/<path>`). */
+export interface QmsHook {
+  readonly flow: string;
+  readonly path: string;
+  readonly events: readonly string[];
+}
+
+/** What the example packs listen to: batch-release's decisions, supplier-incident's new quality events. */
+export const EXAMPLE_QMS_HOOKS: readonly QmsHook[] = [
+  { flow: 'qms-decisions', path: 'events', events: ['inspection.decided'] },
+  { flow: 'supplier-incident', path: 'events', events: ['quality_event.opened'] },
+];
+
 /** The QMS of a plant as its profile expects it; webhooks go to the runtime at `millraceUrl`. */
 export function qmsPreset(
   plant: string,
   secrets: Readonly<Record<string, string>>,
   millraceUrl?: string,
   qaRobotDelayMs: number | false = 200,
+  hooks: readonly QmsHook[] = EXAMPLE_QMS_HOOKS,
 ): QmsSimulatorOptions {
   return {
     port: presetPorts(plant).qms,
@@ -77,7 +91,11 @@ export function qmsPreset(
       },
     ],
     webhooks: millraceUrl
-      ? [{ url: `${millraceUrl}/hooks/qms-decisions/events`, secret: secrets.QMS_WEBHOOK_SECRET! }]
+      ? hooks.map((h) => ({
+          url: `${millraceUrl}/hooks/${h.flow}/${h.path}`,
+          secret: secrets.QMS_WEBHOOK_SECRET!,
+          events: [...h.events],
+        }))
       : [],
     qaRobot: qaRobotDelayMs === false ? { enabled: false } : { enabled: true, delayMs: qaRobotDelayMs },
   };
@@ -102,6 +120,8 @@ export interface PlantOptions {
   readonly millraceUrl?: string;
   /** The QA robot decides inspections once their results are in (default on, 200 ms). */
   readonly qaRobotDelayMs?: number | false;
+  /** The QMS's webhook subscriptions to the runtime. @default EXAMPLE_QMS_HOOKS */
+  readonly qmsHooks?: readonly QmsHook[];
   readonly env?: Env;
 }
 
@@ -163,7 +183,7 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
     });
     closers.unshift(() => erp.close());
     const qms = await startQmsSimulator({
-      ...qmsPreset(options.plant, secrets, options.millraceUrl, options.qaRobotDelayMs),
+      ...qmsPreset(options.plant, secrets, options.millraceUrl, options.qaRobotDelayMs, options.qmsHooks),
       seed,
       port: fixed ? ports.qms : 0,
     });

@@ -27,6 +27,17 @@ export { findInlinedSecrets, INLINED_SECRET_MESSAGE } from './secrets.ts';
 export { expressionSyntaxError, codeSyntaxError } from './expressions.ts';
 export { outputPorts } from './ports.ts';
 export { loadPack, MANIFEST_FILE } from './pack.ts';
+export {
+  FlowTestsSchema,
+  FLOW_TESTS_SCHEMA_VERSION,
+  TestCase,
+  TestMock,
+  TestExpect,
+  TestRequestMatcher,
+  TestResponse,
+} from './flow-tests-schema.ts';
+export type { FlowTests, FlowTestCase, FlowTestMock, FlowTestExpect } from './flow-tests-schema.ts';
+export { loadFlowTests, flowTestsFileOf } from './flow-tests.ts';
 export type { LoadedPack, PackOptions } from './pack.ts';
 export { serializeFlow, serializeProfile, serializePackManifest } from './serialize.ts';
 export { diffFlows } from './diff.ts';

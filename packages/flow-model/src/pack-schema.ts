@@ -18,6 +18,8 @@ export const PackManifestSchema = Type.Object(
     description: Type.Optional(Type.String()),
     flows: Type.Array(RelativePath, { minItems: 1, uniqueItems: true }),
     profiles: Type.Optional(Type.Array(RelativePath, { uniqueItems: true })),
+    /** The flows' test files (`<flow-id>.tests.json`), sealed like flows and profiles. */
+    tests: Type.Optional(Type.Array(RelativePath, { uniqueItems: true })),
     requires: Type.Optional(
       Type.Object(
         {
@@ -35,7 +37,8 @@ export const PackManifestSchema = Type.Object(
   {
     additionalProperties: false,
     title: 'Millrace flow pack manifest',
-    description: 'pack.json: the flows and plant profiles of a pack, what they need, and a digest of every file.',
+    description:
+      'pack.json: the flows, plant profiles and flow tests of a pack, what they need, and a digest of every file.',
   },
 );
 export type PackManifest = Static<typeof PackManifestSchema>;

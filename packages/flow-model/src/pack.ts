@@ -3,6 +3,8 @@ import { CANONICAL_SCHEMAS } from '@millrace/canonical';
 import { check, joinPointer, sortProblems, type Checked, type Problem } from '@millrace/schema';
 import { nodeTypeVersions, type Catalog } from './catalog.ts';
 import type { Flow } from './flow-schema.ts';
+import type { FlowTests } from './flow-tests-schema.ts';
+import { loadFlowTests } from './flow-tests.ts';
 import { parseJsonText } from './json-text.ts';
 import { migrateDocument, type Migration } from './migrate.ts';
 import { PACK_SCHEMA_VERSION, type PackManifest } from './pack-schema.ts';
@@ -25,6 +27,7 @@ export interface LoadedPack {
   readonly manifest: PackManifest;
   readonly flows: ReadonlyArray<{ readonly path: string; readonly flow: Flow }>;
   readonly profiles: ReadonlyArray<{ readonly path: string; readonly profile: PlantProfile }>;
+  readonly tests: ReadonlyArray<{ readonly path: string; readonly tests: FlowTests }>;
 }
 
 const text = new TextDecoder('utf-8', { fatal: false });
@@ -56,14 +59,16 @@ export function loadPack(files: ReadonlyMap<string, Uint8Array>, options: PackOp
   const note = (pointer: string, message: string) => problems.push({ file: MANIFEST_FILE, pointer, message });
 
   // Digests: every listed file has one and it matches; no digest names a file that is not there.
-  const listed = [...manifest.flows, ...(manifest.profiles ?? [])];
-  listed.forEach((path) => {
-    const kind = manifest.flows.includes(path) ? 'flows' : 'profiles';
-    const index = (kind === 'flows' ? manifest.flows : manifest.profiles!).indexOf(path);
-    if (!files.has(path)) note(joinPointer('/' + kind, index), `names "${path}", which is not in the pack`);
-    else if (manifest.sha256[path] === undefined)
-      note(joinPointer('/sha256', path), 'is required but missing: every flow and profile needs its digest');
-  });
+  for (const kind of ['flows', 'profiles', 'tests'] as const) {
+    (manifest[kind] ?? []).forEach((path, index) => {
+      if (!files.has(path)) note(joinPointer('/' + kind, index), `names "${path}", which is not in the pack`);
+      else if (manifest.sha256[path] === undefined)
+        note(
+          joinPointer('/sha256', path),
+          'is required but missing: every flow, profile and test file needs its digest',
+        );
+    });
+  }
   for (const [path, digest] of Object.entries(manifest.sha256)) {
     const content = files.get(path);
     if (!content) {
@@ -132,8 +137,28 @@ export function loadPack(files: ReadonlyMap<string, Uint8Array>, options: PackOp
     flows.push({ path, flow });
   }
 
+  const tests: Array<{ path: string; tests: FlowTests }> = [];
+  for (const path of manifest.tests ?? []) {
+    const content = files.get(path);
+    if (!content) continue;
+    const parsed = parseJsonText(text.decode(content));
+    if (!parsed.ok) {
+      problems.push(...inFile(path, parsed.problems));
+      continue;
+    }
+    const id = (parsed.value as { flow?: unknown } | null)?.flow;
+    const flow = flows.find((f) => f.flow.id === id)?.flow;
+    if (typeof id === 'string' && !flow && !flowIds.has(id)) {
+      problems.push({ file: path, pointer: '/flow', message: `"${id}" is not a flow of this pack` });
+      continue;
+    }
+    const loaded = loadFlowTests(parsed.value, flow ? { flow } : {});
+    if (!loaded.ok) problems.push(...inFile(path, loaded.problems));
+    else tests.push({ path, tests: loaded.value });
+  }
+
   if (problems.length > 0) return fail(problems);
-  return { ok: true, value: { manifest, flows, profiles } };
+  return { ok: true, value: { manifest, flows, profiles, tests } };
 }
 
 function checkRequires(manifest: PackManifest, catalog: Catalog): Problem[] {

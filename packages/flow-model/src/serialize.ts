@@ -64,7 +64,7 @@ export function serializeProfile(profile: unknown): string {
 export function serializePackManifest(manifest: unknown): string {
   return stableStringify(manifest, (path) =>
     path.length === 0
-      ? ['schemaVersion', 'name', 'version', 'description', 'flows', 'profiles', 'requires', 'sha256']
+      ? ['schemaVersion', 'name', 'version', 'description', 'flows', 'profiles', 'tests', 'requires', 'sha256']
       : undefined,
   );
 }

@@ -58,6 +58,8 @@ export interface RunEvent {
   readonly timeoutMs?: number;
   /** The trigger the event came through, when the flow has several. */
   readonly triggerNodeId?: string;
+  /** Sent once the run is accepted, for its wait.event nodes (kept until a step waits for them). */
+  readonly signals?: ReadonlyArray<{ readonly channel: string; readonly key: string; readonly payloadText: string }>;
 }
 
 export interface FlowRunResult {
@@ -243,6 +245,7 @@ function harness(
           ...(syncReplyMs === undefined ? {} : { replyTimeoutMs: Math.min(syncReplyMs, timeoutMs) }),
         },
       );
+      for (const s of event.signals ?? []) await engine.signal(s.channel, s.key, s.payloadText);
       await waitForEnd(accepted.runId, timeoutMs);
       const outcome = accepted.reply ? await accepted.reply : undefined;
       return {

@@ -17,3 +17,6 @@ export type { InProcessBroker, BrokerMessage } from './mqtt-broker.ts';
 export { memoryNodeState } from './node-state.ts';
 export { nodeImplementation } from './implementations.ts';
 export type { SandboxChoice } from './sandbox.ts';
+export { runFlowTests } from './flow-tests.ts';
+export type { FlowTestsOptions, FlowTestsResult, CaseResult } from './flow-tests.ts';
+export { evaluate as evaluateFlowTestCase, contains as containsDeeply } from './flow-tests-expect.ts';

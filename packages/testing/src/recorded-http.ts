@@ -100,7 +100,7 @@ export async function recordedHttp(
         body: Buffer.concat(chunks).toString('utf8'),
       };
       const candidates = options.ordered ? list.filter((x) => x.left > 0).slice(0, 1) : list.filter((x) => x.left > 0);
-      const hit = candidates.find((x) => matches(x.e.request, seen));
+      const hit = candidates.find((x) => requestMatches(x.e.request, seen));
       const record: SeenRequest = { ...seen, matched: hit ? list.indexOf(hit) : null };
       requests.push(record);
       if (!hit) {
@@ -165,7 +165,8 @@ export async function recordedHttp(
   };
 }
 
-function matches(
+/** Whether a request (method, path and query, headers, body) is one a matcher describes. */
+export function requestMatches(
   m: RequestMatcher,
   req: { method: string; url: string; headers: IncomingHttpHeaders; body: string },
 ): boolean {

@@ -72,6 +72,20 @@ describe('a plant of simulators', () => {
     }
   });
 
+  it('books the goods receipts of a scenario started over the MES REST control plane too', async () => {
+    const before = plant.erp.store().inspectionLots.length;
+    const res = await fetch(`${plant.mes.url}/__sim/scenario`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ batches: 2, plants: ['P100'] }),
+    });
+    expect(res.status).toBe(200);
+    const truth = (await res.json()) as { lots: Array<{ erpBatch: string }> };
+    const lots = plant.erp.store().inspectionLots.slice(before);
+    expect(lots.map((l) => l.Batch)).toEqual(truth.lots.map((l) => l.erpBatch));
+    expect(lots).toHaveLength(2);
+  });
+
   it('refuses a plant it does not know', async () => {
     await expect(startPlant({ plant: 'P999', ports: 'any' })).rejects.toThrow(/unknown plant P999/);
   });

@@ -134,7 +134,7 @@ export interface Plant {
   readonly secrets: Record<string, string>;
   /** examples/batch-release's profile for this plant, with the URLs these simulators listen on. */
   profile(base: Record<string, unknown>): Record<string, unknown>;
-  /** Plans an MES scenario, seeds the ERP with its orders and goods receipts (QI stock, inspection lots), runs it. */
+  /** Runs an MES scenario of this plant; its goods receipts are booked in the ERP first (QI stock, inspection lots). */
   runScenario(options: ScenarioOptions): ReturnType<MesSimulator['runScenario']>;
   close(): Promise<void>;
 }
@@ -147,12 +147,23 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
   const seed = options.seed ?? 1;
 
   const mesPreset = batchReleaseMesOptions(options.plant, secrets);
+  // The ERP starts after the MES (it publishes on the MES's broker); scenarios run later.
+  let erpUrl: string | undefined;
   const mes = await startMesSimulator({
     ...mesPreset,
     seed,
     port: fixed ? ports.mes : 0,
     // The ERP numbers its own orders from 1000010 per plant; the MES's scenario orders stay clear.
     orderNumberBase: MES_ORDER_BASE,
+    // Every scenario, also one started over REST (/__sim/scenario), first books its batches' goods
+    // receipts in the ERP: QI stock and an inspection lot per batch, as production would.
+    beforeScenario: async (plan) => {
+      if (!erpUrl) throw new Error('the ERP simulator is not running yet');
+      await seedGoodsReceipts(
+        erpUrl,
+        plan.lots.filter((lot) => lot.plant === options.plant),
+      );
+    },
     ...(options.brokerUrl
       ? { brokerUrl: options.brokerUrl, brokerUsers: undefined }
       : {
@@ -182,6 +193,7 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
       mqttUrl: erpMqtt.toString(),
     });
     closers.unshift(() => erp.close());
+    erpUrl = erp.url;
     const qms = await startQmsSimulator({
       ...qmsPreset(options.plant, secrets, options.millraceUrl, options.qaRobotDelayMs, options.qmsHooks),
       seed,
@@ -207,24 +219,8 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
           ]),
         );
       },
-      async runScenario(scenario) {
-        const plan = mes.planScenario({ plants: [options.plant], ...scenario });
-        const answer = await fetch(`${erp.url}/__sim/seed`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            goodsReceipts: plan.lots.map((lot) => ({
-              order: lot.orderNumber,
-              material: lot.materialId,
-              plant: lot.plant,
-              batch: lot.erpBatch,
-              quantity: lot.quantity.value,
-              unit: lot.quantity.unit,
-            })),
-          }),
-        });
-        if (!answer.ok) throw new Error(`the ERP refused the scenario's goods receipts: ${await answer.text()}`);
-        return mes.runScenario({ plants: [options.plant], ...scenario, seed: plan.seed });
+      runScenario(scenario) {
+        return mes.runScenario({ plants: [options.plant], ...scenario });
       },
       async close() {
         for (const close of closers) await close();
@@ -234,6 +230,34 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
     for (const close of closers) await close().catch(() => undefined);
     throw e;
   }
+}
+
+async function seedGoodsReceipts(
+  erpUrl: string,
+  lots: ReadonlyArray<{
+    orderNumber: string;
+    materialId: string;
+    plant: string;
+    erpBatch: string;
+    quantity: { value: string; unit: string };
+  }>,
+): Promise<void> {
+  if (lots.length === 0) return;
+  const answer = await fetch(`${erpUrl}/__sim/seed`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      goodsReceipts: lots.map((lot) => ({
+        order: lot.orderNumber,
+        material: lot.materialId,
+        plant: lot.plant,
+        batch: lot.erpBatch,
+        quantity: lot.quantity.value,
+        unit: lot.quantity.unit,
+      })),
+    }),
+  });
+  if (!answer.ok) throw new Error(`the ERP refused the scenario's goods receipts: ${await answer.text()}`);
 }
 
 /** A profile's connections pointed at the simulators' actual URLs (ports may be free ones in tests). */

@@ -48,6 +48,11 @@ export interface MesSimulatorOptions {
   readonly sparkplug?: false | Partial<SparkplugOptions>;
   /** Scenario order numbers are base + 1, + 2 … Default 1000000 (so 1000001). */
   readonly orderNumberBase?: number;
+  /**
+   * Called with a scenario's plan before its first event goes out (also for a scenario started
+   * over REST), e.g. to tell the ERP about the orders and goods receipts. A throw stops the run.
+   */
+  readonly beforeScenario?: (plan: ScenarioPlan) => Promise<void>;
   /** Clear the retained state topics on close (do it on a shared broker). Default: with an external broker. */
   readonly clearRetainedOnClose?: boolean;
 }
@@ -161,6 +166,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}): Prom
     ...(edge ? { edge } : {}),
     planContext,
     source: (b) => source(b.plant),
+    ...(options.beforeScenario ? { beforeScenario: options.beforeScenario } : {}),
   };
   const runScenario = (o: ScenarioOptions = {}) => run(o, scenarioDeps);
   const runOrder = (orderNumber: string, o: OrderRunOptions = {}) => runOrderBatch(orderNumber, o, scenarioDeps);

@@ -4,7 +4,7 @@ import { planScenario, type PlanContext } from './plan.ts';
 import type { SparkplugEdge } from './sparkplug.ts';
 import type { RetainedState } from './state.ts';
 import type { MesStore } from './store.ts';
-import type { LotTruth, PlannedBatch, PublishRecord, ScenarioOptions, ScenarioResult } from './types.ts';
+import type { LotTruth, PlannedBatch, PublishRecord, ScenarioOptions, ScenarioPlan, ScenarioResult } from './types.ts';
 import type { UnsPublisher } from './uns.ts';
 import { sleep } from './util.ts';
 
@@ -15,6 +15,7 @@ export interface ScenarioDeps {
   readonly state: RetainedState;
   readonly edge?: SparkplugEdge;
   readonly planContext: () => PlanContext;
+  readonly beforeScenario?: (plan: ScenarioPlan) => Promise<void>;
   /** CloudEvents `source` of a plant: `/<enterprise>/<site>/mes`. */
   readonly source: (b: PlannedBatch) => string;
 }
@@ -34,6 +35,7 @@ export async function runScenario(options: ScenarioOptions, deps: ScenarioDeps):
   store.counters.runs++;
   store.counters.orders += plan.batches.length;
   store.counters.lots += plan.batches.length;
+  await deps.beforeScenario?.(plan);
 
   const startedAt = ctx.clock.iso();
   const records = new Map<string, PublishRecord[]>();

@@ -16,7 +16,7 @@ export interface ReferenceOptions extends StackOptions {
   readonly erp503Rate?: number;
   /** Share of QMS calls answered 429 + Retry-After: 1. */
   readonly qms429Rate?: number;
-  /** The ERP answers every call with 503 for this long, starting `erpDownAfterMs` into the scenario. */
+  /** The ERP drops every connection for this long, starting `erpDownAfterMs` into the scenario. */
   readonly erpDownMs?: number;
   readonly erpDownAfterMs?: number;
   /** Give up waiting for the effects after this long. */
@@ -59,7 +59,8 @@ export interface ReferenceCounts {
   readableDuplicates: number;
   /** (batch, movement type) pairs posted more than once. */
   doublePostings: number;
-  faults: { erp: number; qms: number };
+  /** Faults the simulators injected: ERP 503s, ERP connections dropped while down, QMS 429s. */
+  faults: { erp503: number; erpDropped: number; qms429: number };
   runs: Record<string, number>;
   seconds: number;
 }
@@ -100,7 +101,8 @@ export async function runReferenceScenario(options: ReferenceOptions = {}): Prom
       await sleep(options.erpDownAfterMs ?? 1500);
       log(`ERP down for ${downMs} ms`);
       await setFaults(stack.plant.erp.url, [
-        { id: 'erp-down', match: { path: '/sap/**' }, effect: { kind: 'status', status: 503, retryAfterSec: 2 } },
+        // Down, not busy: every connection is closed without an answer (nothing done).
+        { id: 'erp-down', match: { path: '/sap/**' }, effect: { kind: 'drop' } },
       ]);
       await sleep(downMs);
       await setFaults(stack.plant.erp.url, baseErpRules);
@@ -128,7 +130,10 @@ export async function runReferenceScenario(options: ReferenceOptions = {}): Prom
       await sleep(1000);
       report = await check(stack, truth.lots);
     }
-    const faults = await Promise.all([faultCount(stack.plant.erp.url), faultCount(stack.plant.qms.url)]);
+    const [erpFaults, qmsFaults] = await Promise.all([
+      faultKinds(stack.plant.erp.url),
+      faultKinds(stack.plant.qms.url),
+    ]);
     const counts: ReferenceCounts = {
       ...report.counts,
       batches: truth.counts.batches,
@@ -137,7 +142,7 @@ export async function runReferenceScenario(options: ReferenceOptions = {}): Prom
       malformed: truth.counts.malformed,
       duplicated: truth.counts.duplicated,
       reordered: truth.counts.reordered,
-      faults: { erp: faults[0], qms: faults[1] },
+      faults: { erp503: erpFaults.status ?? 0, erpDropped: erpFaults.drop ?? 0, qms429: qmsFaults.status ?? 0 },
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
     return { counts, problems: report.problems };
@@ -279,10 +284,13 @@ async function setFaults(baseUrl: string, rules: unknown[]): Promise<void> {
   if (!res.ok) throw new Error(`${baseUrl}/__sim/faults refused the rules: ${res.status} ${await res.text()}`);
 }
 
-async function faultCount(baseUrl: string): Promise<number> {
+/** How often each kind of fault effect fired (status, drop, …). */
+async function faultKinds(baseUrl: string): Promise<Record<string, number>> {
   const res = await fetch(`${baseUrl}/__sim/faults`);
-  const body = (await res.json()) as { history: unknown[] };
-  return body.history.length;
+  const body = (await res.json()) as { history: Array<{ effect: string }> };
+  const out: Record<string, number> = {};
+  for (const h of body.history) out[h.effect] = (out[h.effect] ?? 0) + 1;
+  return out;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,15 +1,105 @@
-// `npm start`. The server with the designer and the simulators arrive with later work; until
-// then this says so plainly instead of failing, checks the demo pack so a newcomer sees it load,
-// and names the command that serves it headless.
-import { spawnSync } from 'node:child_process';
+// `npm start` (run by tsx): the plant P100 simulators (ERP, QMS, MES with its MQTT broker) and the headless
+// runtime serving the batch-release demo pack on SQLite under ./data, wired together with the
+// demo secrets. The server with the designer comes with later work (issues 6 and 7); until then
+// this is the whole product that runs. Ctrl-C stops everything.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { plantSecrets } from '@millrace/simulators';
 
-const bin = fileURLToPath(new URL('../apps/cli/bin/millrace.mjs', import.meta.url));
-const pack = fileURLToPath(new URL('../examples/batch-intake', import.meta.url));
-const check = spawnSync(process.execPath, [bin, 'validate', pack], { encoding: 'utf8' });
-const verdict =
-  check.status === 0 ? check.stdout.trim() : `demo pack check failed: ${(check.stdout + check.stderr).trim()}`;
-console.log(
-  `Millrace: no server, designer or simulators yet — serve flows headless with "npx millrace serve --headless --flows examples/batch-intake --profile examples/batch-intake/profiles/P100.json"; ${verdict}`,
-);
-process.exitCode = check.status === 0 ? 0 : 1;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`npm start: PORT must be a TCP port number, not "${process.env.PORT}"`);
+  process.exit(2);
+}
+const runtimeUrl = `http://127.0.0.1:${port}`;
+const dataDir = process.env.MILLRACE_DATA ?? 'data';
+
+// The development secrets the example profiles name; any set in the environment wins.
+const env = { ...process.env, ...plantSecrets(process.env) };
+
+const children: ChildProcess[] = [];
+function start(name: string, args: string[], ready: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s:\n${seen}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      seen += text;
+      for (const line of text.split('\n').filter(Boolean)) console.log(`[${name}] ${line}`);
+      if (seen.includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!stopping) {
+        console.error(`[${name}] stopped (${code ?? signal}); stopping everything`);
+        void stop(1);
+      }
+      reject(new Error(`${name} exited (${code ?? signal}):\n${seen}`));
+    });
+  });
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+  );
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+
+try {
+  await start(
+    'simulators',
+    ['--no-node-snapshot', '--import', 'tsx', 'apps/simulators/src/main.ts', 'P100', '--millrace', runtimeUrl],
+    'simulators: ready',
+  );
+  await start(
+    'runtime',
+    [
+      '--no-node-snapshot',
+      'apps/cli/bin/millrace.mjs',
+      'serve',
+      '--headless',
+      '--flows',
+      'examples/batch-release',
+      '--profile',
+      'examples/batch-release/profiles/P100.json',
+      '--port',
+      String(port),
+      '--data',
+      dataDir,
+    ],
+    'millrace: serving',
+  );
+} catch (e) {
+  console.error(`npm start: ${e instanceof Error ? e.message : String(e)}`);
+  await stop(1);
+}
+
+console.log(`
+Millrace is running for plant P100 (demo pack examples/batch-release; data in ${dataDir}/).
+  runtime   ${runtimeUrl}  (webhooks: ${runtimeUrl}/hooks/qms-decisions/events)
+  a scenario: curl -X POST http://127.0.0.1:4103/__sim/scenario -H 'content-type: application/json' -d '{"batches":10,"plants":["P100"],"outOfSpecRate":0.2}'
+  then:       npx millrace runs list --data ${dataDir}    and    npx millrace dead-letters list --data ${dataDir}
+The server and designer are not built yet (issues 6 and 7). Ctrl-C stops everything.`);

@@ -85,6 +85,9 @@ export class ManagedClient {
       ...(binding.password === undefined ? {} : { password: binding.password }),
       ...(Object.keys(properties).length > 0 ? { properties } : {}),
     });
+    // Every step waiting for the broker listens for connect/close until it is there, and a
+    // flow runs up to its concurrency of them at once: not a leak, so no warning at 11.
+    this.client.setMaxListeners(1000);
     // mqtt.js reads reconnectPeriod when the connection closes; setting it just before (a
     // prepended listener runs first) turns its fixed period into a backoff.
     this.client.prependListener('close', () => {

@@ -24,6 +24,15 @@ export const definition = nodeSpec({
         }),
       ),
       details: Type.Optional(Expression('Extra context to keep with the dead letter, an expression over msg.')),
+      replayFrom: Type.Optional(
+        Type.String({
+          pattern: '^[A-Za-z][A-Za-z0-9_-]*$',
+          description:
+            'Where a replay resumes: this upstream node runs again (a fresh read), and what follows decides anew. Default: the node that sent the message here.',
+          'x-widget': 'upstream-node',
+          'x-hint': 'the id of a node with a path to this one, such as the read whose empty answer led here',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

@@ -4,7 +4,7 @@ import { definition } from './definition.ts';
 export const node = defineNode({
   ...definition,
   async run(ctx) {
-    const config = ctx.config as { reason: string; code?: string; details?: string };
+    const config = ctx.config as { reason: string; code?: string; details?: string; replayFrom?: string };
     const details =
       config.details === undefined
         ? undefined
@@ -14,6 +14,7 @@ export const node = defineNode({
       reason: config.reason,
       code: config.code ?? 'PARKED',
       ...(details === undefined ? {} : { details }),
+      ...(config.replayFrom === undefined ? {} : { resumeAt: config.replayFrom }),
     };
   },
 });

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BIN, ROOT } from '@millrace/cli/test-support';
 import type { DeadLetter, RunRecord } from '@millrace/engine';
 import { SqliteStore } from '@millrace/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +17,7 @@ import { startStack, type Stack } from './stack.ts';
  * every third call, the QMS 429 on every second call the flow makes, the first supplier-case
  * create commits but never answers, and every second `quality_event.opened` webhook is
  * delivered twice. Then, as the README tells an operator, the missing record is maintained and
- * the event sent again (with a second, needless resend of a finished incident). The verdict is
+ * the dead letter replayed with the CLI (and a finished incident needlessly sent again). The verdict is
  * read from the simulators' own stores and the runtime's database.
  */
 
@@ -128,22 +131,24 @@ describe('the supplier-incident pack end to end', () => {
     expectAllDone(first);
     expect(first.counts.deadLetterCodes).toEqual(['NO_QUALITY_INFO_RECORD']);
 
-    // The operator maintains the missing record in the ERP and sends the quality event again,
-    // signed like the QMS does (README "Dead letters"); the finished two-material incident is
-    // sent again too, by mistake: it must change nothing.
+    // The operator maintains the missing record in the ERP and replays the dead letter with the
+    // CLI next to the running runtime (README "Dead letters"): the replay reads the record again.
+    // The finished two-material incident is sent again too, by mistake: it must change nothing.
     const missing = opened.find((q) => q.expect === 'no-record')!;
     await post(`${erp.url}/__sim/seed`, {
       qualityInfoRecords: [{ material: 'RM-2000', supplier: missing.supplierId, plant: 'P100' }],
     });
-    for (const qe of [missing, opened[0]!]) await resend(stack, qe);
+    const [letter] = (await runtimeState(stack)).deadLetters.filter((d) => d.status === 'open');
+    expect(letter?.code).toBe('NO_QUALITY_INFO_RECORD');
+    await replayWithCli(stack, letter!.id, 'quality info record maintained');
+    await resend(stack, opened[0]!);
     missing.expect = 'block';
     const second = await settle(stack, opened, Date.now());
-    report('after the record was maintained and the events sent again', second, started);
+    report('after the record was maintained and the dead letter replayed', second, started);
     expectAllDone(second);
-    const letters = (await runtimeState(stack)).deadLetters.filter((d) => d.status === 'open');
-    expect(letters.map((d) => d.code)).toEqual(['NO_QUALITY_INFO_RECORD']);
-    await discard(stack, letters[0]!.id, 'quality info record maintained, event sent again');
-    expect((await runtimeState(stack)).deadLetters.filter((d) => d.status === 'open')).toEqual([]);
+    const after = (await runtimeState(stack)).deadLetters;
+    expect(after.filter((d) => d.status === 'open')).toEqual([]);
+    expect(after.find((d) => d.id === letter!.id)?.status).toBe('replayed');
 
     // The run really met trouble: every kind of fault happened.
     const faults = { erp: await faultHistory(erp.url), qms: await faultHistory(qms.url) };
@@ -390,13 +395,14 @@ async function runtimeState(stack: Stack): Promise<{ runs: RunRecord[]; deadLett
   }
 }
 
-async function discard(stack: Stack, id: number, reason: string): Promise<void> {
-  const store = new SqliteStore(join(stack.dataDir, 'millrace.db'));
-  try {
-    await store.discard(id, reason, 'e2e-operator', Date.now());
-  } finally {
-    await store.close();
-  }
+/** `millrace dead-letters replay` as an operator runs it, next to the serving runtime. */
+async function replayWithCli(stack: Stack, id: number, reason: string): Promise<void> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [BIN, 'dead-letters', 'replay', String(id), '--reason', reason, '--by', 'e2e-operator', '--data', stack.dataDir],
+    { cwd: ROOT },
+  );
+  expect(stdout).toContain(`replayed ${id}`);
 }
 
 /** The quality event sent to the flow once more, as the QMS would send it (new eventId, signed). */

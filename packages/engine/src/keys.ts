@@ -32,3 +32,15 @@ export function stepIdempotencyKey(runId: number, key: string): string {
   const tail = key.length <= 80 ? key : createHash('sha256').update(key).digest('base64url').slice(0, 22);
   return `mr-${runId}-${tail}`;
 }
+
+/**
+ * The key of the nearest step of node `nodeId` on the path of step `key` (its ancestors), or
+ * undefined when the path has none.
+ */
+export function ancestorKey(key: string, nodeId: string): string | undefined {
+  const segments = key.split('/');
+  for (let i = segments.length - 2; i >= 0; i--) {
+    if (nodeOfKey(segments[i]!) === nodeId) return segments.slice(0, i + 1).join('/');
+  }
+  return undefined;
+}

@@ -12,7 +12,7 @@ import {
 import { ERROR_PORT } from '@millrace/flow-model';
 import { buildContext, type ContextServices } from './context.ts';
 import { timeOfId } from './ids.ts';
-import { childKey, nodeOfKey } from './keys.ts';
+import { ancestorKey, childKey, nodeOfKey } from './keys.ts';
 import type { FlowPlan, PlanNode } from './plan.ts';
 import { decideRetry } from './retry.ts';
 import type { AttemptRecord, ClaimedStep, CompletionResult, NewStep, StepOutcome, Store } from './store.ts';
@@ -203,9 +203,12 @@ export async function finishChain(
     if (r.runEnded) host.runEnded(r.runId, plan.id, r);
   }
   for (const ex of chain.parked) {
-    // A dead-letter node: replay resumes at the step that fed it, so a fixed flow can re-decide.
+    // A dead-letter node: replay resumes at the step that fed it, so a fixed flow can re-decide,
+    // or further up its path (resumeAt), so a read whose answer led here is made again.
     const r = ex.result as Extract<NodeResult, { kind: 'park' }>;
-    await park(ex, plan, host, null, r.reason, r.code ?? 'PARKED', ex.step.parentKey ?? ex.step.key);
+    const resumeKey =
+      (r.resumeAt === undefined ? undefined : ancestorKey(ex.step.key, r.resumeAt)) ?? ex.step.parentKey ?? ex.step.key;
+    await park(ex, plan, host, null, r.reason, r.code ?? 'PARKED', resumeKey);
   }
   for (const ex of chain.waiting) {
     const w = ex.result as Extract<NodeResult, { kind: 'wait' }>;

@@ -26,4 +26,23 @@ describe('publishable validation of what users write', () => {
       },
     ]);
   });
+
+  it('accepts a dead letter that replays from a node upstream of it, and points at one that is not', () => {
+    const withReplay = (replayFrom: string): Flow => ({
+      ...flow,
+      nodes: flow.nodes.map((n) => (n.id === 'failed' ? { ...n, config: { ...n.config, replayFrom } } : n)),
+    });
+    expect(validateFlowPublishable(withReplay('spec'), { catalog, profile })).toEqual([]);
+    const failedAt = flow.nodes.findIndex((n) => n.id === 'failed');
+    expect(validateFlowPublishable(withReplay('answer'), { catalog })).toEqual([
+      {
+        pointer: `/nodes/${failedAt}/config/replayFrom`,
+        nodeId: 'failed',
+        message: 'names node "answer", which has no path to node "failed"',
+      },
+    ]);
+    expect(validateFlowPublishable(withReplay('ghost'), { catalog })[0]!.message).toBe(
+      'names node "ghost", which is not in this flow',
+    );
+  });
 });

@@ -97,6 +97,7 @@ function checkNode(flow: Flow, node: FlowNode, i: number, type: CatalogNodeType)
   out.push(...findInlinedSecrets(node.config, at + '/config'));
   out.push(...checkDynamicPorts(node, type, at));
   out.push(...checkRetry(node.retry, at + '/retry'));
+  out.push(...checkUpstreamNodeFields(flow, node, type, at + '/config'));
 
   if (node.onError === 'route' && !type.errorPort) {
     out.push({ pointer: at + '/onError', message: `is "route", but node type "${type.type}" has no error port` });
@@ -127,6 +128,45 @@ function checkNode(flow: Flow, node: FlowNode, i: number, type: CatalogNodeType)
     }
   }
   return out;
+}
+
+/**
+ * Config fields marked `x-widget: upstream-node` (the dead-letter node's `replayFrom`) must name a
+ * node with a path to this one: anything else could not be where a replay of this run resumes.
+ */
+function checkUpstreamNodeFields(flow: Flow, node: FlowNode, type: CatalogNodeType, at: string): Problem[] {
+  const properties = (type.config as { properties?: Record<string, { 'x-widget'?: string }> }).properties ?? {};
+  const fields = Object.keys(properties).filter((k) => properties[k]!['x-widget'] === 'upstream-node');
+  const config = (node.config ?? {}) as Record<string, unknown>;
+  const out: Problem[] = [];
+  for (const field of fields) {
+    const value = config[field];
+    if (typeof value !== 'string') continue;
+    if (!upstreamOf(flow, node.id).has(value))
+      out.push({
+        pointer: joinPointer(at, field),
+        message: flow.nodes.some((n) => n.id === value)
+          ? `names node "${value}", which has no path to node "${node.id}"`
+          : `names node "${value}", which is not in this flow`,
+      });
+  }
+  return out;
+}
+
+/** Every node with a path (over edges) to `nodeId`. */
+function upstreamOf(flow: Flow, nodeId: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [nodeId];
+  while (todo.length > 0) {
+    const id = todo.pop()!;
+    for (const e of flow.edges) {
+      if (e.to.node === id && !seen.has(e.from.node)) {
+        seen.add(e.from.node);
+        todo.push(e.from.node);
+      }
+    }
+  }
+  return seen;
 }
 
 /** ajv problems, with unknown canonical references explained instead of "must match format". */

@@ -85,8 +85,17 @@ export interface PortOutput {
 export type NodeResult =
   | { readonly kind: 'emit'; readonly outputs: readonly PortOutput[] }
   | { readonly kind: 'drop'; readonly reason: string }
-  /** Parks the run in the dead-letter inbox (the `dead-letter` node). */
-  | { readonly kind: 'park'; readonly reason: string; readonly code?: string; readonly details?: unknown }
+  /**
+   * Parks the run in the dead-letter inbox (the `dead-letter` node). A replay resumes at the node
+   * that sent the message here, or at `resumeAt`, a node upstream of it on the run's path.
+   */
+  | {
+      readonly kind: 'park';
+      readonly reason: string;
+      readonly code?: string;
+      readonly details?: unknown;
+      readonly resumeAt?: string;
+    }
   /**
    * Waits, durably and for as long as it takes, for a signal on `channel` with this `key` (or
    * until `timeoutMs`). The node then runs again with `ctx.resume` set and decides its output.

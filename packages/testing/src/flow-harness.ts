@@ -188,7 +188,12 @@ function harness(
   const ended = new Map<number, RunStatus>();
   const waiters = new Map<number, Array<(s: RunStatus) => void>>();
   engine.onTransition((t) => {
-    if (t.kind !== 'run' || !isTerminal(t.status)) return;
+    if (t.kind !== 'run') return;
+    // A replayed run is running again: its earlier end no longer answers waitForEnd.
+    if (!isTerminal(t.status)) {
+      ended.delete(t.runId);
+      return;
+    }
     ended.set(t.runId, t.status);
     for (const w of waiters.get(t.runId) ?? []) w(t.status);
     waiters.delete(t.runId);

@@ -1,8 +1,8 @@
 /**
- * `npm run simulators [-- P100 P200] [--only erp,qms,mes] [--seed N] [--broker URL] [--millrace URL]`
+ * `npm run simulators [-- P100 P200] [--only erp,qms,mes] [--seed N] [--broker URL] [--millrace URL] [--erp-port N …]`
  *
  * Starts each plant's ERP, QMS and MES (with its embedded MQTT broker, or --broker) on the ports
- * the example packs' profiles name, and prints one line per simulator. The QMS sends its signed
+ * the example packs' profiles name (or the --*-port ones), and prints one line per simulator. The QMS sends its signed
  * webhooks to the runtime at --millrace (default http://127.0.0.1:3000). Stops on SIGINT/SIGTERM.
  */
 import { startErpSimulator } from './erp/index.ts';
@@ -12,7 +12,8 @@ import { erpPreset, plantSecrets, PLANTS, qmsPreset, startPlant } from './plant.
 import { startQmsSimulator } from './qms/index.ts';
 
 const USAGE =
-  'npm run simulators -- [P100] [P200] [--only erp,qms,mes] [--seed N] [--broker mqtt://…] [--millrace http://…]';
+  'npm run simulators -- [P100] [P200] [--only erp,qms,mes] [--seed N] [--broker mqtt://…] [--millrace http://…] [--erp-port N] [--qms-port N] [--mes-port N] [--mqtt-port N]';
+const PORT_FLAGS = { '--erp-port': 'erp', '--qms-port': 'qms', '--mes-port': 'mes', '--mqtt-port': 'mqtt' } as const;
 const SYSTEMS = ['erp', 'qms', 'mes'] as const;
 
 interface Args {
@@ -21,10 +22,11 @@ interface Args {
   seed: number;
   broker?: string;
   millrace: string;
+  ports: Partial<Record<'erp' | 'qms' | 'mes' | 'mqtt', number>>;
 }
 
 function parse(argv: readonly string[]): Args {
-  const args: Args = { plants: [], only: new Set(SYSTEMS), seed: 1, millrace: 'http://127.0.0.1:3000' };
+  const args: Args = { plants: [], only: new Set(SYSTEMS), seed: 1, millrace: 'http://127.0.0.1:3000', ports: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -40,12 +42,19 @@ function parse(argv: readonly string[]): Args {
     } else if (a === '--seed') {
       args.seed = Number(value());
       if (!Number.isInteger(args.seed)) throw new Error(`--seed must be a whole number: ${USAGE}`);
+    } else if (a in PORT_FLAGS) {
+      const port = Number(value());
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`${a} must be a TCP port (0 = any free one)`);
+      args.ports[PORT_FLAGS[a as keyof typeof PORT_FLAGS]] = port;
     } else if (a === '--broker') args.broker = value();
     else if (a === '--millrace') args.millrace = value();
     else if (PLANTS.includes(a)) args.plants.push(a);
     else throw new Error(`unknown argument "${a}": ${USAGE}`);
   }
   if (args.plants.length === 0) args.plants.push('P100');
+  if (Object.keys(args.ports).length > 0 && (args.plants.length > 1 || args.only.size < SYSTEMS.length))
+    throw new Error('--erp-port, --qms-port, --mes-port and --mqtt-port apply to one plant with all three systems');
   return args;
 }
 
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
     if (args.only.size === SYSTEMS.length) {
       const p = await startPlant({
         plant,
+        ports: args.ports,
         seed: args.seed,
         millraceUrl: args.millrace,
         ...(args.broker ? { brokerUrl: args.broker } : {}),

@@ -109,8 +109,11 @@ export function presetPorts(plant: string): (typeof PORTS)[string] {
 
 export interface PlantOptions {
   readonly plant: string;
-  /** 'preset' (default): the profile's fixed ports; 'any': free ports (tests). */
-  readonly ports?: 'preset' | 'any';
+  /**
+   * 'preset' (default): the profile's fixed ports; 'any': free ports (tests); or per system, the
+   * preset for those left out (0 = a free port). `profile()` points a profile at whatever was used.
+   */
+  readonly ports?: 'preset' | 'any' | Partial<Record<'erp' | 'qms' | 'mes' | 'mqtt', number>>;
   readonly seed?: number;
   /** An external broker instead of the MES's embedded one (e.g. mqtt://127.0.0.1:1883). */
   readonly brokerUrl?: string;
@@ -143,7 +146,9 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
   const ports = presetPorts(options.plant);
   const env = options.env ?? process.env;
   const secrets = plantSecrets(env);
-  const fixed = (options.ports ?? 'preset') === 'preset';
+  const chosen = options.ports ?? 'preset';
+  const portOf = (system: 'erp' | 'qms' | 'mes' | 'mqtt'): number =>
+    chosen === 'any' ? 0 : chosen === 'preset' ? ports[system] : (chosen[system] ?? ports[system]);
   const seed = options.seed ?? 1;
 
   const mesPreset = batchReleaseMesOptions(options.plant, secrets);
@@ -152,7 +157,7 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
   const mes = await startMesSimulator({
     ...mesPreset,
     seed,
-    port: fixed ? ports.mes : 0,
+    port: portOf('mes'),
     // The ERP numbers its own orders from 1000010 per plant; the MES's scenario orders stay clear.
     orderNumberBase: MES_ORDER_BASE,
     // Every scenario, also one started over REST (/__sim/scenario), first books its batches' goods
@@ -167,7 +172,7 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
     ...(options.brokerUrl
       ? { brokerUrl: options.brokerUrl, brokerUsers: undefined }
       : {
-          brokerPort: fixed ? ports.mqtt : 0,
+          brokerPort: portOf('mqtt'),
           brokerUsers: [
             ...(mesPreset.brokerUsers ?? []).map((u) => ({
               ...u,
@@ -189,7 +194,7 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
     const erp = await startErpSimulator({
       ...erpPreset(options.plant, secrets),
       seed,
-      port: fixed ? ports.erp : 0,
+      port: portOf('erp'),
       mqttUrl: erpMqtt.toString(),
     });
     closers.unshift(() => erp.close());
@@ -197,7 +202,7 @@ export async function startPlant(options: PlantOptions): Promise<Plant> {
     const qms = await startQmsSimulator({
       ...qmsPreset(options.plant, secrets, options.millraceUrl, options.qaRobotDelayMs, options.qmsHooks),
       seed,
-      port: fixed ? ports.qms : 0,
+      port: portOf('qms'),
     });
     closers.unshift(() => qms.close());
 

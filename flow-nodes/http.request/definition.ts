@@ -36,9 +36,11 @@ export const definition = nodeSpec({
       ),
       idempotencyHeader: Type.Optional(
         Type.String({
-          minLength: 1,
+          // Empty is allowed and meaningful: some APIs refuse unknown headers.
+          pattern: "^([!#$%&'*+.^_`|~0-9A-Za-z-]+)?$",
           default: 'Idempotency-Key',
           description: "Header carrying the step's idempotency key; empty to send none.",
+          'x-hint': 'a header name such as Idempotency-Key, or empty for none',
         }),
       ),
       timeoutMs: Type.Optional(TimeoutMs(30000)),
@@ -67,6 +69,11 @@ export const definition = nodeSpec({
       code: 'HTTP_TRANSIENT',
       category: 'transient',
       description: '429, 502, 503, 504 or a network error; retried with backoff.',
+    },
+    {
+      code: 'HTTP_IN_PROGRESS',
+      category: 'transient',
+      description: '409 with Retry-After: the same idempotent request is still being processed; retried.',
     },
     { code: 'HTTP_REJECTED', category: 'remote', description: 'Any other 4xx or 5xx answer.' },
     { code: 'HTTP_UNAUTHORIZED', category: 'auth', description: '401 or 403.' },

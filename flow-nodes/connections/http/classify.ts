@@ -17,7 +17,8 @@ export interface AnswerSummary {
 
 /**
  * The FlowError for an HTTP answer that is not a success, or undefined for 1xx, 2xx and 304.
- * 408/429/502/503/504 are transient (honouring Retry-After), 401/403 are auth, every other
+ * 408/429/502/503/504 are transient (honouring Retry-After), so is a 409 with Retry-After (the
+ * same idempotent request still in progress), 401/403 are auth, every other
  * 4xx/5xx is a remote rejection. A 500 is not retried: a server bug usually fails the same way
  * again, and a POST that failed half-way is safer parked than repeated.
  * Details carry the status, the URL without query, and a body excerpt; never request headers,
@@ -40,6 +41,16 @@ export function statusError(answer: AnswerSummary, method: string, now: Date): F
       details,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
+  }
+  if (status === 409 && answer.headers['retry-after'] !== undefined) {
+    // The IETF Idempotency-Key draft's answer while the first request with this key is still
+    // being processed: the same request later gets the outcome, so it is worth another try.
+    const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], now);
+    return new TransientError(
+      'HTTP_IN_PROGRESS',
+      `${where.method} ${where.url} answered 409 with Retry-After: the same request is still in progress; try again later.`,
+      { details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+    );
   }
   if (status === 401 || status === 403) {
     return new AuthError(

@@ -12,6 +12,11 @@ export interface IngressOptions {
   readonly routes: () => ReadonlyMap<string, WebhookRoute>;
   readonly host?: string;
   readonly port?: number;
+  /**
+   * Everything not under /hooks/ (and not /healthz) goes here: the server's API and designer.
+   * Without it such requests get 404 problem+json.
+   */
+  readonly fallback?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const DEFAULT_MAX_BODY = 1_048_576;
@@ -74,6 +79,10 @@ export class Ingress {
         },
         { 'retry-after': '5' },
       );
+      return;
+    }
+    if (this.o.fallback && !path.startsWith('/hooks/')) {
+      this.o.fallback(req, res);
       return;
     }
     const route = this.o.routes().get(path);

@@ -1,0 +1,232 @@
+import { Type } from '@sinclair/typebox';
+import { buildTrace, timeOfId, type DeadLetter, type Engine, type RunRecord, type Store } from '@millrace/engine';
+import type { RouteDef } from './api.ts';
+import { badRequest, conflict, notFound } from './problem.ts';
+
+/**
+ * Operations (DESIGN §6): runs with their steps, and the dead-letter inbox — inspect, replay
+ * (one or many, with a reason) and discard (with a reason). Replays go through the engine that
+ * serves the flows, so the run continues here at once.
+ */
+export interface OpsDeps {
+  readonly store: Store;
+  readonly engine: Engine;
+}
+
+const Id = Type.String({ pattern: '^[0-9]{1,19}$', 'x-hint': 'a run or dead-letter id (digits)' });
+const Reason = Type.String({ minLength: 3, maxLength: 1000, 'x-hint': 'why, as the audit trail will show it' });
+const RunStatus = Type.Union(
+  ['held', 'running', 'succeeded', 'dead_lettered', 'discarded'].map((s) => Type.Literal(s)),
+);
+const Limit = Type.String({ pattern: '^[0-9]{1,4}$', 'x-hint': 'a whole number up to 1000' });
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const idOf = (text: string | undefined): number => {
+  if (!text || !/^[0-9]{1,19}$/.test(text)) throw badRequest(`"${String(text)}" is not an id`);
+  return Number(text);
+};
+const limitOf = (text: string | undefined, fallback: number) => Math.min(Number(text ?? fallback) || fallback, 1000);
+
+export function runJson(r: RunRecord) {
+  return {
+    id: String(r.id),
+    flow: r.flowId,
+    version: r.flowVersion,
+    plant: r.plant,
+    status: r.status,
+    acceptedAt: iso(timeOfId(r.id)),
+    endedAt: iso(r.endedAt),
+    businessKeys: r.businessKeysText === null ? null : (JSON.parse(r.businessKeysText) as unknown),
+    duplicates: r.duplicates,
+    pending: r.pending,
+    parked: r.parked,
+  };
+}
+
+export function deadLetterJson(d: DeadLetter, full: boolean) {
+  const base = {
+    id: String(d.id),
+    runId: String(d.runId),
+    flow: d.flowId,
+    version: d.flowVersion,
+    node: d.nodeId,
+    resumesAt: d.resumeNodeId,
+    status: d.status,
+    code: d.code,
+    reason: d.reason,
+    attempts: d.attempts.length,
+    createdAt: iso(d.createdAt),
+    resolvedAt: iso(d.resolvedAt),
+    resolution: d.resolution === null ? null : (JSON.parse(d.resolution) as unknown),
+  };
+  if (!full) return base;
+  return {
+    ...base,
+    payload: JSON.parse(d.payloadText) as unknown,
+    headers: d.headersText === null ? null : (JSON.parse(d.headersText) as unknown),
+    attempts: d.attempts.map((a) => ({ ...a, errorText: undefined, error: JSON.parse(a.errorText) as unknown })),
+  };
+}
+
+export function opsRoutes(deps: OpsDeps): RouteDef[] {
+  const { store, engine } = deps;
+  const letter = async (text: string | undefined) => {
+    const d = await store.getDeadLetter(idOf(text));
+    if (!d) throw notFound(`dead letter ${String(text)} does not exist`);
+    return d;
+  };
+  const resolve = async (id: number, action: () => Promise<unknown>) => {
+    try {
+      return await action();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (/does not exist/.test(message)) throw notFound(message);
+      if (/already|not open/.test(message)) throw conflict(`dead letter ${id}: ${message}`);
+      if (/not deployed|does not exist in/.test(message)) throw conflict(message);
+      throw e;
+    }
+  };
+  return [
+    {
+      method: 'get',
+      path: '/api/runs',
+      access: 'viewer',
+      tag: 'runs',
+      summary: 'Runs, newest first, by flow and status',
+      query: Type.Object(
+        {
+          flow: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          status: Type.Optional(RunStatus),
+          limit: Type.Optional(Limit),
+        },
+        { additionalProperties: false },
+      ),
+      async handler({ query }) {
+        const runs = await store.listRuns({
+          ...(query.flow ? { flowId: query.flow } : {}),
+          ...(query.status ? { status: query.status as RunRecord['status'] } : {}),
+          limit: limitOf(query.limit, 100),
+        });
+        return { body: { runs: runs.map(runJson) } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/runs/:id',
+      access: 'viewer',
+      tag: 'runs',
+      summary: 'A run with every step: input, output, error, attempts, timings',
+      responses: { 404: 'no such run' },
+      async handler({ params }) {
+        const id = idOf(params.id);
+        const run = await store.getRun(id);
+        const trace = run && (await buildTrace(store, id, engine.plan(run.flowId, run.flowVersion)));
+        if (!trace) throw notFound(`run ${params.id} does not exist`);
+        return { body: trace };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/dead-letters',
+      access: 'viewer',
+      tag: 'dead letters',
+      summary: 'The dead-letter inbox, newest first',
+      query: Type.Object(
+        {
+          status: Type.Optional(
+            Type.Union([Type.Literal('open'), Type.Literal('replayed'), Type.Literal('discarded')]),
+          ),
+          flow: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          limit: Type.Optional(Limit),
+        },
+        { additionalProperties: false },
+      ),
+      async handler({ query }) {
+        const list = await store.listDeadLetters({
+          ...(query.status ? { status: query.status as DeadLetter['status'] } : {}),
+          ...(query.flow ? { flowId: query.flow } : {}),
+          limit: limitOf(query.limit, 100),
+        });
+        return { body: { deadLetters: list.map((d) => deadLetterJson(d, false)) } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/dead-letters/:id',
+      access: 'viewer',
+      tag: 'dead letters',
+      summary: "A dead letter with the failed step's input and every attempt",
+      responses: { 404: 'no such dead letter' },
+      async handler({ params }) {
+        return { body: deadLetterJson(await letter(params.id), true) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/dead-letters/:id/replay',
+      access: 'analyst',
+      tag: 'dead letters',
+      summary: 'Replays a dead letter from where it stopped, on the active (or a given) version',
+      body: Type.Object(
+        { reason: Reason, version: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+        { additionalProperties: false },
+      ),
+      responses: { 404: 'no such dead letter', 409: 'already replayed or discarded' },
+      async handler({ params, body, principal }) {
+        const d = await letter(params.id);
+        const b = body as { reason: string; version?: string };
+        const { runId } = (await resolve(d.id, () =>
+          engine.replay(d.id, {
+            reason: b.reason,
+            by: principal!.username,
+            ...(b.version ? { version: b.version } : {}),
+          }),
+        )) as { runId: number };
+        return { status: 202, body: { id: String(d.id), runId: String(runId), status: 'replayed' } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/dead-letters/replay',
+      access: 'analyst',
+      tag: 'dead letters',
+      summary: 'Replays many dead letters with one reason; answers per dead letter',
+      body: Type.Object(
+        { ids: Type.Array(Id, { minItems: 1, maxItems: 500, uniqueItems: true }), reason: Reason },
+        { additionalProperties: false },
+      ),
+      async handler({ body, principal }) {
+        const b = body as { ids: string[]; reason: string };
+        const results = [];
+        for (const text of b.ids) {
+          try {
+            const d = await letter(text);
+            const { runId } = (await resolve(d.id, () =>
+              engine.replay(d.id, { reason: b.reason, by: principal!.username }),
+            )) as { runId: number };
+            results.push({ id: text, status: 'replayed', runId: String(runId) });
+          } catch (e) {
+            results.push({ id: text, status: 'refused', detail: e instanceof Error ? e.message : String(e) });
+          }
+        }
+        return { status: 200, body: { results } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/dead-letters/:id/discard',
+      access: 'analyst',
+      tag: 'dead letters',
+      summary: 'Discards a dead letter (the run ends discarded) with a reason',
+      body: Type.Object({ reason: Reason }, { additionalProperties: false }),
+      responses: { 404: 'no such dead letter', 409: 'already replayed or discarded' },
+      async handler({ params, body, principal }) {
+        const d = await letter(params.id);
+        await resolve(d.id, () =>
+          engine.discard(d.id, { reason: (body as { reason: string }).reason, by: principal!.username }),
+        );
+        return { status: 200, body: { id: String(d.id), status: 'discarded' } };
+      },
+    },
+  ];
+}

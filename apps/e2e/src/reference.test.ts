@@ -50,7 +50,7 @@ describe('the batch-release reference scenario end to end', () => {
   it('releases every good lot once, blocks every failing lot once and dead-letters every malformed event (embedded broker)', async () => {
     const report = await runReferenceScenario({ seed: 3 });
     expectEveryPromiseKept('embedded aedes broker', report);
-  }, 300_000);
+  }, 420_000);
 
   it.skipIf(!mosquitto)(
     'keeps the same promises against the real Mosquitto at 127.0.0.1:1883',
@@ -62,6 +62,6 @@ describe('the batch-release reference scenario end to end', () => {
       });
       expectEveryPromiseKept('Mosquitto 127.0.0.1:1883', report);
     },
-    300_000,
+    420_000,
   );
 });

@@ -113,7 +113,7 @@ export async function runReferenceScenario(options: ReferenceOptions = {}): Prom
     log(`MES published ${truth.counts.published} messages for ${truth.counts.batches} batches`);
     await outage;
 
-    const deadline = Date.now() + (options.settleTimeoutMs ?? 180_000);
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 300_000);
     let report = await check(stack, truth.lots);
     for (;;) {
       if (report.settled) {
@@ -124,7 +124,7 @@ export async function runReferenceScenario(options: ReferenceOptions = {}): Prom
         if (report.settled) break;
       }
       if (Date.now() > deadline) {
-        report.problems.unshift(`not settled after ${options.settleTimeoutMs ?? 180_000} ms`);
+        report.problems.unshift(`not settled after ${options.settleTimeoutMs ?? 300_000} ms`);
         break;
       }
       await sleep(1000);

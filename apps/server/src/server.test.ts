@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { allows, ROLES, type Role } from './roles.ts';
+import { startServer, type MillraceServer } from './server.ts';
+
+/**
+ * The server as users meet it: one port for the API, webhooks, health and metrics; the first
+ * admin; and every route × every role, plus no token and a bad token (the authorization matrix).
+ */
+let dir: string;
+let server: MillraceServer;
+const tokens = new Map<Role, string>();
+const ADMIN_PASSWORD = 'correct horse battery staple';
+
+async function api(method: string, path: string, token?: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    json: parse(text),
+    text,
+  };
+}
+
+const parse = (text: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'millrace-srv-'));
+  server = await startServer({
+    dataDir: dir,
+    port: 0,
+    env: { MILLRACE_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    log: pino({ level: 'silent' }),
+  });
+  // The admin logs in, makes one user per role, and each of them makes an API token.
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const asAdmin = (method: string, path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  for (const role of ROLES) {
+    const username = `${role}-1`;
+    const password = `${role} password long enough`;
+    expect((await asAdmin('POST', '/api/users', { username, role, password })).status).toBe(201);
+    const l = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const c = l.headers.get('set-cookie')!.split(';')[0]!;
+    const t = await fetch(`${server.url}/api/tokens`, {
+      method: 'POST',
+      headers: { cookie: c, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'matrix' }),
+    });
+    tokens.set(role, ((await t.json()) as { token: string }).token);
+  }
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the server', () => {
+  it('answers health, metrics and its API reference on the one port', async () => {
+    expect(await api('GET', '/healthz')).toMatchObject({ status: 200, json: { status: 'ok' } });
+    const metrics = await api('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/# TYPE millrace_runs_total counter/);
+    const doc = await api('GET', '/api/openapi.json');
+    expect(doc.json.openapi).toBe('3.1.0');
+    const page = await api('GET', '/api/docs');
+    expect(page.type).toMatch(/^text\/html/);
+    expect(page.text).toContain('POST /api/dead-letters/:id/replay');
+    expect((await api('POST', '/hooks/nothing', undefined, {})).status).toBe(404);
+  });
+
+  it('created the first admin from MILLRACE_ADMIN_PASSWORD and does not echo it', () => {
+    expect(server.admin).toEqual({ username: 'admin', generated: false });
+  });
+
+  it('gives every route × role the answer the role allows; no token and a bad token get 401', async () => {
+    const fill = (path: string) => path.replace(/:ref/g, 'x').replace(/:[A-Za-z_]+/g, '999999');
+    const rows: string[] = [];
+    for (const route of server.routes) {
+      const path = fill(route.path);
+      const body = route.body ? {} : undefined;
+      const anonymous = await api(route.method.toUpperCase(), path, undefined, body);
+      const forged = await api(route.method.toUpperCase(), path, 'mr_forged-token-that-does-not-exist', body);
+      if (route.access === 'public') {
+        expect(anonymous.status, `${route.method} ${route.path} anonymous`).not.toBe(401);
+      } else {
+        expect(anonymous.status, `${route.method} ${route.path} anonymous`).toBe(401);
+        expect(anonymous.type).toMatch(/^application\/problem\+json/);
+      }
+      expect(forged.status, `${route.method} ${route.path} bad token`).toBe(401);
+      for (const role of ROLES) {
+        const r = await api(route.method.toUpperCase(), path, tokens.get(role), body);
+        const allowed = allows(role, route.access);
+        rows.push(`${route.method} ${route.path} ${role} → ${r.status}`);
+        if (allowed) expect([401, 403], `${route.method} ${route.path} as ${role}: ${r.text}`).not.toContain(r.status);
+        else expect(r.status, `${route.method} ${route.path} as ${role}`).toBe(403);
+        expect(r.status, `${route.method} ${route.path} as ${role}: ${r.text}`).toBeLessThan(500);
+      }
+    }
+    expect(rows.length).toBe(server.routes.length * ROLES.length);
+  }, 60_000);
+});

@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Flow, PlantProfile } from '@millrace/flow-model';
+import { catalog } from '@millrace/flow-nodes/catalog';
+import { Ingress, startRuntime, type Runtime } from '@millrace/runtime';
+import type { RouteDef } from './api.ts';
+import { createApp } from './app.ts';
+import { Auth, AUTH_MIGRATIONS, authRoutes, bootstrapAdmin } from './auth/index.ts';
+import { catalogRoutes } from './catalog-routes.ts';
+import { openServerDb, type ServerDb } from './db.ts';
+import { docsRoutes } from './docs-routes.ts';
+import { engineMetrics } from './metrics.ts';
+import { opsRoutes } from './ops.ts';
+
+export const VERSION = '0.1.0';
+
+export interface ServerOptions {
+  /** Folder of the SQLite files (millrace.db for runs, server.db for users and the rest). */
+  readonly dataDir: string;
+  /** @default 3000 */
+  readonly port?: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** Flows to serve from the start, with the plant profile they run for (a deployed pack). */
+  readonly flows?: readonly Flow[];
+  readonly profile?: PlantProfile;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: Logger;
+}
+
+export interface MillraceServer {
+  readonly url: string;
+  readonly port: number;
+  readonly runtime: Runtime;
+  readonly db: ServerDb;
+  /** Every API route, as mounted (the OpenAPI document and the authorization matrix come from it). */
+  readonly routes: readonly RouteDef[];
+  /** The first admin, when this start created it; `password` only when it was generated. */
+  readonly admin: { readonly username: string; readonly password?: string; readonly generated: boolean } | undefined;
+  close(): Promise<void>;
+}
+
+const NO_PLANT: PlantProfile = { schemaVersion: 1, plant: 'NONE', name: 'No plant deployed yet' };
+
+/**
+ * The server (DESIGN §6): the engine with its webhook ingress, and the API beside it on the same
+ * port — /hooks/… to the ingress, everything else to Express — plus /metrics for Prometheus.
+ */
+export async function startServer(o: ServerOptions): Promise<MillraceServer> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? pino({ level: env.LOG_LEVEL ?? 'info' });
+  mkdirSync(o.dataDir, { recursive: true });
+  const db = openServerDb(join(o.dataDir, 'server.db'), AUTH_MIGRATIONS);
+  let runtime: Runtime | undefined;
+  try {
+    const admin = bootstrapAdmin(db, env, log);
+    runtime = await startRuntime({
+      dataDir: o.dataDir,
+      flows: o.flows ?? [],
+      profile: o.profile ?? NO_PLANT,
+      log: {
+        debug: (msg, fields) => log.debug(fields ?? {}, msg),
+        info: (msg, fields) => log.info(fields ?? {}, msg),
+        warn: (msg, fields) => log.warn(fields ?? {}, msg),
+        error: (msg, fields) => log.error(fields ?? {}, msg),
+      },
+    });
+    const auth = new Auth({ db, log });
+    const metrics = engineMetrics(runtime.engine);
+    const routes: RouteDef[] = [];
+    routes.push(
+      ...authRoutes(auth),
+      ...opsRoutes({ store: runtime.store, engine: runtime.engine }),
+      ...catalogRoutes(catalog),
+      ...docsRoutes(() => routes, VERSION),
+      {
+        method: 'get',
+        path: '/metrics',
+        access: 'public',
+        tag: 'about',
+        summary: 'Prometheus metrics: runs, steps, retries, dead letters, step latency per flow and node',
+        async handler({ res }) {
+          res.type(metrics.contentType).send(await metrics.metrics());
+          return undefined;
+        },
+      },
+    );
+    const app = createApp({ routes, auth, log });
+    const rt = runtime;
+    const ingress = new Ingress({
+      engine: rt.engine,
+      routes: () => rt.routes,
+      port: o.port ?? 3000,
+      host: o.host ?? '127.0.0.1',
+      fallback: app,
+    });
+    const port = await ingress.listen();
+    const url = `http://${o.host ?? '127.0.0.1'}:${port}`;
+    return {
+      url,
+      port,
+      runtime: rt,
+      db,
+      routes,
+      admin,
+      async close() {
+        await ingress.close();
+        await rt.close({ drainMs: 5000 });
+        db.close();
+      },
+    };
+  } catch (e) {
+    await runtime?.close().catch(() => undefined);
+    db.close();
+    throw e;
+  }
+}

@@ -1,7 +1,7 @@
-// `npm start` (run by tsx): the plant P100 simulators (ERP, QMS, MES with its MQTT broker) and the headless
-// runtime serving the batch-release demo pack on SQLite under ./data, wired together with the
-// demo secrets. The server with the designer comes with later work (issues 6 and 7); until then
-// this is the whole product that runs. Ctrl-C stops everything.
+// `npm start` (run by tsx): the plant P100 simulators (ERP, QMS, MES with its MQTT broker) and the
+// Millrace server (API, engine, webhooks) serving the batch-release demo pack on SQLite under
+// ./data, wired together with the demo secrets. The designer comes with issue 7. Ctrl-C stops
+// everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { plantSecrets } from '@millrace/simulators';
@@ -16,7 +16,7 @@ const runtimeUrl = `http://127.0.0.1:${port}`;
 const dataDir = process.env.MILLRACE_DATA ?? 'data';
 
 // The development secrets the example profiles name; any set in the environment wins.
-const env = { ...process.env, ...plantSecrets(process.env) };
+const env = { ...process.env, ...plantSecrets(process.env), PORT: String(port), MILLRACE_DATA: dataDir };
 
 const children: ChildProcess[] = [];
 function start(name: string, args: string[], ready: string): Promise<ChildProcess> {
@@ -75,22 +75,18 @@ try {
     'simulators: ready',
   );
   await start(
-    'runtime',
+    'server',
     [
       '--no-node-snapshot',
-      'apps/cli/bin/millrace.mjs',
-      'serve',
-      '--headless',
+      '--import',
+      'tsx',
+      'apps/server/src/main.ts',
       '--flows',
       'examples/batch-release',
       '--profile',
       'examples/batch-release/profiles/P100.json',
-      '--port',
-      String(port),
-      '--data',
-      dataDir,
     ],
-    'millrace: serving',
+    'millrace: server at',
   );
 } catch (e) {
   console.error(`npm start: ${e instanceof Error ? e.message : String(e)}`);
@@ -99,7 +95,9 @@ try {
 
 console.log(`
 Millrace is running for plant P100 (demo pack examples/batch-release; data in ${dataDir}/).
-  runtime   ${runtimeUrl}  (webhooks: ${runtimeUrl}/hooks/qms-decisions/events)
-  a scenario: curl -X POST http://127.0.0.1:4103/__sim/scenario -H 'content-type: application/json' -d '{"batches":10,"plants":["P100"],"outOfSpecRate":0.2}'
-  then:       npx millrace runs list --data ${dataDir}    and    npx millrace dead-letters list --data ${dataDir}
-The server and designer are not built yet (issues 6 and 7). Ctrl-C stops everything.`);
+  server      ${runtimeUrl}  (API reference ${runtimeUrl}/api/docs, health ${runtimeUrl}/healthz, metrics ${runtimeUrl}/metrics)
+  log in      POST ${runtimeUrl}/api/auth/login as "admin" (the password is printed above on the first start,
+              or set MILLRACE_ADMIN_PASSWORD), then POST /api/tokens for an API token
+  a scenario  curl -X POST http://127.0.0.1:4103/__sim/scenario -H 'content-type: application/json' -d '{"batches":10,"plants":["P100"],"outOfSpecRate":0.2}'
+  then        GET ${runtimeUrl}/api/runs and ${runtimeUrl}/api/dead-letters with the token
+The designer is not built yet (issue 7). Ctrl-C stops everything.`);

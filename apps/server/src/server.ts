@@ -12,6 +12,7 @@ import { openServerDb, type ServerDb } from './db.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { engineMetrics } from './metrics.ts';
 import { opsRoutes } from './ops.ts';
+import { loadMasterKey, Vault, VAULT_MIGRATIONS, vaultRoutes } from './vault/index.ts';
 
 export const VERSION = '0.1.0';
 
@@ -51,11 +52,15 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
   const env = o.env ?? process.env;
   const log = o.log ?? pino({ level: env.LOG_LEVEL ?? 'info' });
   mkdirSync(o.dataDir, { recursive: true });
-  const db = openServerDb(join(o.dataDir, 'server.db'), AUTH_MIGRATIONS);
+  const db = openServerDb(join(o.dataDir, 'server.db'), [...AUTH_MIGRATIONS, ...VAULT_MIGRATIONS]);
   let runtime: Runtime | undefined;
   try {
     const admin = bootstrapAdmin(db, env, log);
+    // Keep the key file away from the data folder's backups with MILLRACE_MASTER_KEY_FILE.
+    const vault = new Vault(db, loadMasterKey(env, env.MILLRACE_MASTER_KEY_FILE ?? join(o.dataDir, 'master.key')));
     runtime = await startRuntime({
+      // The secrets store first, then the environment (headless deployments and the demo).
+      secrets: { get: (name) => vault.get(name) ?? env[name] },
       dataDir: o.dataDir,
       flows: o.flows ?? [],
       profile: o.profile ?? NO_PLANT,
@@ -73,6 +78,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       ...authRoutes(auth),
       ...opsRoutes({ store: runtime.store, engine: runtime.engine }),
       ...catalogRoutes(catalog),
+      ...vaultRoutes(vault),
       ...docsRoutes(() => routes, VERSION),
       {
         method: 'get',

@@ -1,0 +1,57 @@
+import { Type } from '@sinclair/typebox';
+import type { RouteDef } from '../api.ts';
+import { badRequest, notFound } from '../problem.ts';
+import { SECRET_NAME_PATTERN, type Vault } from './vault.ts';
+
+const nameOf = (text: string | undefined): string => {
+  if (!text || !new RegExp(SECRET_NAME_PATTERN).test(text))
+    throw badRequest(`"${String(text)}" is not a secret name: capitals, digits and _ such as ERP_P100_PASSWORD`);
+  return text;
+};
+
+/** Secrets over the API: admins set and delete them; anyone may see which exist, never a value. */
+export function vaultRoutes(vault: Vault): RouteDef[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/secrets',
+      access: 'viewer',
+      tag: 'secrets',
+      summary: 'The secrets that are set: names and dates only, never values',
+      handler: () => ({ body: { secrets: vault.list() } }),
+    },
+    {
+      method: 'put',
+      path: '/api/secrets/:name',
+      access: 'admin',
+      tag: 'secrets',
+      summary: 'Sets a secret (write-only: its value is never shown again)',
+      // No `type: string` on the value: a wrong type must not be echoed back in the 400.
+      body: Type.Object(
+        { value: Type.Unsafe<string>({ minLength: 1, maxLength: 65536 }) },
+        { additionalProperties: false },
+      ),
+      responses: { 400: 'not a secret name, or no value' },
+      handler({ params, body, principal }) {
+        const name = nameOf(params.name);
+        const value = (body as { value: unknown }).value;
+        if (typeof value !== 'string') throw badRequest('/value: must be text');
+        const { created } = vault.set(name, value, principal!.username);
+        return { status: created ? 201 : 200, body: { name, status: created ? 'created' : 'replaced' } };
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/secrets/:name',
+      access: 'admin',
+      tag: 'secrets',
+      summary: 'Deletes a secret',
+      responses: { 404: 'no such secret' },
+      handler({ params }) {
+        const name = nameOf(params.name);
+        if (!vault.delete(name)) throw notFound(`secret ${name} is not set`);
+        return undefined;
+      },
+    },
+  ];
+}

@@ -1,9 +1,11 @@
+import type { Flow, PlantProfile } from '@millrace/flow-model';
 import { Ingress, LoadError, readFlows, readProfile, startRuntime } from '@millrace/runtime';
+import { startServer } from '@millrace/server';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './io.ts';
 
 export const SERVE_USAGE =
-  'millrace serve --headless --flows <dir|pack|flow.json> --profile <p.json> [--port N] [--host H] [--data DIR]';
+  'millrace serve [--headless] [--flows <dir|pack|flow.json> --profile <p.json>] [--port N] [--host H] [--data DIR]';
 
 /**
  * `millrace serve --headless`: serves the flows' webhook triggers with no designer, until
@@ -15,12 +17,13 @@ export async function serveCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const args = parseArgs(argv, { values: ['flows', 'profile', 'port', 'host', 'data', 'drain'], flags: ['headless'] });
-  if (!args.options.headless)
-    throw new UsageError('only --headless is available: the server with the designer is not built yet');
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}": ${SERVE_USAGE}`);
   const flowsPath = args.options.flows as string | undefined;
   const profilePath = args.options.profile as string | undefined;
-  if (!flowsPath || !profilePath) throw new UsageError(`--flows and --profile are required: ${SERVE_USAGE}`);
+  if (!args.options.headless) {
+    if ((flowsPath === undefined) !== (profilePath === undefined))
+      throw new UsageError(`--flows and --profile go together: ${SERVE_USAGE}`);
+  } else if (!flowsPath || !profilePath) throw new UsageError(`--flows and --profile are required: ${SERVE_USAGE}`);
   const port = Number(args.options.port ?? env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number, not ${String(args.options.port ?? env.PORT)}`);
@@ -31,8 +34,10 @@ export async function serveCommand(
 
   let profile, flows;
   try {
-    profile = readProfile(profilePath);
-    flows = readFlows(flowsPath, profile, profilePath);
+    if (profilePath && flowsPath) {
+      profile = readProfile(profilePath);
+      flows = readFlows(flowsPath, profile, profilePath);
+    }
   } catch (e) {
     if (e instanceof LoadError) {
       for (const line of e.message.split('\n')) io.err(line);
@@ -40,6 +45,9 @@ export async function serveCommand(
     }
     throw e;
   }
+  if (!args.options.headless)
+    return serveWithApi(io, env, { dataDir, port, host: args.options.host as string | undefined, flows, profile });
+  if (!profile || !flows) throw new UsageError(`--flows and --profile are required: ${SERVE_USAGE}`);
   const runtime = await startRuntime({
     dataDir,
     flows,
@@ -93,4 +101,38 @@ export function sandboxLimitsFrom(env: NodeJS.ProcessEnv): { timeoutMs?: number;
     out[key] = n;
   }
   return out;
+}
+
+/**
+ * `millrace serve` without --headless: the server (API, auth, operations) with the engine and
+ * its webhooks on one port; the flows given are served from the start.
+ */
+async function serveWithApi(
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  o: { dataDir: string; port: number; host: string | undefined; flows?: Flow[]; profile?: PlantProfile },
+): Promise<number> {
+  let server;
+  try {
+    server = await startServer({
+      dataDir: o.dataDir,
+      port: o.port,
+      env,
+      ...(o.host ? { host: o.host } : {}),
+      ...(o.flows && o.profile ? { flows: o.flows, profile: o.profile } : {}),
+    });
+  } catch (e) {
+    throw new UsageError(`cannot start the server: ${(e as Error).message}`);
+  }
+  io.out(`millrace: server at ${server.url} (API reference ${server.url}/api/docs; data ${o.dataDir})`);
+  if (server.admin?.generated)
+    io.out(`millrace: created user "admin" with the one-time password ${server.admin.password} — log in and change it`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  io.out('millrace: stopping');
+  await server.close();
+  io.out('millrace: stopped');
+  return 0;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { allows, ROLES, type Role } from './roles.ts';
 import { startServer, type MillraceServer } from './server.ts';
@@ -130,4 +131,31 @@ describe('the server', () => {
     }
     expect(rows.length).toBe(server.routes.length * ROLES.length);
   }, 60_000);
+
+  it('audits changes without their secrets, and names the row when one is edited in the database', async () => {
+    const admin = tokens.get('admin')!;
+    const put = await fetch(`${server.url}/api/secrets/ERP_P100_PASSWORD`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 'sup3r-secret-erp-password' }),
+    });
+    expect(put.status).toBe(201);
+    const log = await api('GET', '/api/audit?limit=100', admin);
+    expect(log.status).toBe(200);
+    expect(log.text).toContain('secret.create');
+    expect(log.text).toContain('user.create');
+    expect(log.text).not.toContain('sup3r-secret-erp-password');
+    expect(await api('GET', '/api/audit/verify', admin)).toMatchObject({ status: 200, json: { ok: true } });
+
+    // Someone edits one row with a database tool (the append-only trigger is dropped first).
+    const raw = new Database(join(dir, 'server.db'));
+    raw.exec('DROP TRIGGER IF EXISTS audit_log_no_update');
+    const { seq } = raw.prepare('SELECT seq FROM audit_log ORDER BY seq LIMIT 1 OFFSET 2').get() as { seq: number };
+    raw.prepare("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = ?").run(seq);
+    raw.close();
+    const broken = await api('GET', '/api/audit/verify', admin);
+    expect(broken.status).toBe(409);
+    expect(broken.type).toMatch(/^application\/problem\+json/);
+    expect(broken.json).toMatchObject({ code: 'AUDIT_CHAIN_BROKEN', brokenAt: seq });
+  });
 });

@@ -6,6 +6,7 @@ import { catalog } from '@millrace/flow-nodes/catalog';
 import { Ingress, startRuntime, type Runtime } from '@millrace/runtime';
 import type { RouteDef } from './api.ts';
 import { createApp } from './app.ts';
+import { Audit, AUDIT_MIGRATIONS, auditRoutes } from './audit/index.ts';
 import { Auth, AUTH_MIGRATIONS, authRoutes, bootstrapAdmin } from './auth/index.ts';
 import { catalogRoutes } from './catalog-routes.ts';
 import { openServerDb, type ServerDb } from './db.ts';
@@ -37,6 +38,8 @@ export interface MillraceServer {
   readonly db: ServerDb;
   /** Every API route, as mounted (the OpenAPI document and the authorization matrix come from it). */
   readonly routes: readonly RouteDef[];
+  /** The hash-chained audit log of every change. */
+  readonly audit: Audit;
   /** The first admin, when this start created it; `password` only when it was generated. */
   readonly admin: { readonly username: string; readonly password?: string; readonly generated: boolean } | undefined;
   close(): Promise<void>;
@@ -52,7 +55,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
   const env = o.env ?? process.env;
   const log = o.log ?? pino({ level: env.LOG_LEVEL ?? 'info' });
   mkdirSync(o.dataDir, { recursive: true });
-  const db = openServerDb(join(o.dataDir, 'server.db'), [...AUTH_MIGRATIONS, ...VAULT_MIGRATIONS]);
+  const db = openServerDb(join(o.dataDir, 'server.db'), [...AUTH_MIGRATIONS, ...AUDIT_MIGRATIONS, ...VAULT_MIGRATIONS]);
   let runtime: Runtime | undefined;
   try {
     const admin = bootstrapAdmin(db, env, log);
@@ -72,13 +75,15 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       },
     });
     const auth = new Auth({ db, log });
+    const audit = new Audit({ db });
     const metrics = engineMetrics(runtime.engine);
     const routes: RouteDef[] = [];
     routes.push(
-      ...authRoutes(auth),
+      ...authRoutes(auth, audit),
+      ...auditRoutes(audit),
       ...opsRoutes({ store: runtime.store, engine: runtime.engine }),
       ...catalogRoutes(catalog),
-      ...vaultRoutes(vault),
+      ...vaultRoutes(vault, audit),
       ...docsRoutes(() => routes, VERSION),
       {
         method: 'get',
@@ -109,6 +114,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       runtime: rt,
       db,
       routes,
+      audit,
       admin,
       async close() {
         await ingress.close();

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteDef } from '../api.ts';
+import type { Audit } from '../audit/index.ts';
 import { badRequest, notFound } from '../problem.ts';
 import { SECRET_NAME_PATTERN, type Vault } from './vault.ts';
 
@@ -10,7 +11,7 @@ const nameOf = (text: string | undefined): string => {
 };
 
 /** Secrets over the API: admins set and delete them; anyone may see which exist, never a value. */
-export function vaultRoutes(vault: Vault): RouteDef[] {
+export function vaultRoutes(vault: Vault, audit?: Audit): RouteDef[] {
   return [
     {
       method: 'get',
@@ -37,6 +38,13 @@ export function vaultRoutes(vault: Vault): RouteDef[] {
         const value = (body as { value: unknown }).value;
         if (typeof value !== 'string') throw badRequest('/value: must be text');
         const { created } = vault.set(name, value, principal!.username);
+        // The metadata only: which secret changed, by whom; never the value or a digest of it.
+        audit?.append({
+          actor: principal!,
+          action: created ? 'secret.create' : 'secret.replace',
+          target: { kind: 'secret', id: name },
+          details: { secretName: name },
+        });
         return { status: created ? 201 : 200, body: { name, status: created ? 'created' : 'replaced' } };
       },
     },
@@ -47,9 +55,15 @@ export function vaultRoutes(vault: Vault): RouteDef[] {
       tag: 'secrets',
       summary: 'Deletes a secret',
       responses: { 404: 'no such secret' },
-      handler({ params }) {
+      handler({ params, principal }) {
         const name = nameOf(params.name);
         if (!vault.delete(name)) throw notFound(`secret ${name} is not set`);
+        audit?.append({
+          actor: principal!,
+          action: 'secret.delete',
+          target: { kind: 'secret', id: name },
+          details: { secretName: name },
+        });
         return undefined;
       },
     },

@@ -19,11 +19,19 @@ const RunStatus = Type.Union(
   ['held', 'running', 'succeeded', 'dead_lettered', 'discarded'].map((s) => Type.Literal(s)),
 );
 const Limit = Type.String({ pattern: '^[0-9]{1,4}$', 'x-hint': 'a whole number up to 1000' });
+const Time = (description: string) => Type.String({ format: 'date-time', description });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const idOf = (text: string | undefined): number => {
   if (!text || !/^[0-9]{1,19}$/.test(text)) throw badRequest(`"${String(text)}" is not an id`);
   return Number(text);
+};
+/** An ISO 8601 date-time (the schema checked its form) as ms; 400 for one that is no real time. */
+const timeOf = (text: string | undefined, name: string): number | undefined => {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw badRequest(`${name}: "${text}" is not a date-time such as 2026-03-04T08:00:00Z`);
+  return ms;
 };
 const limitOf = (text: string | undefined, fallback: number) => Math.min(Number(text ?? fallback) || fallback, 1000);
 
@@ -92,22 +100,55 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
       path: '/api/runs',
       access: 'viewer',
       tag: 'runs',
-      summary: 'Runs, newest first, by flow and status',
+      summary: 'Runs, newest first, by flow, status, plant, business key and accept time; paged with `before`',
       query: Type.Object(
         {
           flow: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           status: Type.Optional(RunStatus),
+          plant: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          key: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 256, description: 'A business key value, e.g. a lot: B123' }),
+          ),
+          keyName: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 100,
+              description: 'Match `key` under this key name only, e.g. lot',
+            }),
+          ),
+          since: Type.Optional(Time('Accepted at or after')),
+          until: Type.Optional(Time('Accepted before')),
+          before: Type.Optional(
+            Type.String({ pattern: '^[0-9]{1,19}$', description: "Runs older than this run id: a page's `next`" }),
+          ),
           limit: Type.Optional(Limit),
         },
         { additionalProperties: false },
       ),
+      responses: { 400: 'a malformed filter (time, id, status) or keyName without key' },
       async handler({ query }) {
+        if (query.keyName !== undefined && query.key === undefined)
+          throw badRequest('keyName names the key that `key` must match: give key too');
+        const since = timeOf(query.since, 'since');
+        const until = timeOf(query.until, 'until');
+        if (since !== undefined && until !== undefined && since > until)
+          throw badRequest(`since (${query.since}) is after until (${query.until})`);
+        const limit = limitOf(query.limit, 100);
         const runs = await store.listRuns({
           ...(query.flow ? { flowId: query.flow } : {}),
           ...(query.status ? { status: query.status as RunRecord['status'] } : {}),
-          limit: limitOf(query.limit, 100),
+          ...(query.plant ? { plant: query.plant } : {}),
+          ...(query.key
+            ? { businessKey: { value: query.key, ...(query.keyName ? { name: query.keyName } : {}) } }
+            : {}),
+          ...(since !== undefined ? { since } : {}),
+          ...(until !== undefined ? { until } : {}),
+          ...(query.before ? { before: idOf(query.before) } : {}),
+          limit,
         });
-        return { body: { runs: runs.map(runJson) } };
+        // A full page may have more behind it; a short one is the last.
+        const next = runs.length === limit && limit > 0 ? String(runs[runs.length - 1]!.id) : null;
+        return { body: { runs: runs.map(runJson), next } };
       },
     },
     {

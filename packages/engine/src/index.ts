@@ -11,6 +11,8 @@ export { childKey, nodeOfKey, stepIdempotencyKey } from './keys.ts';
 export { TransitionStream } from './events.ts';
 export type { Transition, StepTransition, RunTransition, TransitionListener } from './events.ts';
 export { buildTrace } from './trace.ts';
+export { businessKeyPairs, MAX_KEY_VALUE } from './business-keys.ts';
+export type { BusinessKeyPair } from './business-keys.ts';
 export type { RunTrace, TraceStep } from './trace.ts';
 export { TERMINAL_RUN_STATUSES } from './store.ts';
 export type * from './store.ts';

@@ -58,7 +58,10 @@ export interface AcceptRequest {
   readonly idempotencyKey: string | null;
   /** Runs with the same order key run one at a time, in order of acceptance. */
   readonly orderKey: string | null;
-  /** JSON text of `{ name: value }`, or null. */
+  /**
+   * JSON text of `{ name: value }`, or null. The store keeps the pairs `businessKeyPairs` gives
+   * searchable (RunFilter.businessKey), in the same transaction as the run.
+   */
   readonly businessKeysText: string | null;
   readonly firstSteps: readonly NewStep[];
   /**
@@ -268,10 +271,66 @@ export interface StepRecord {
   readonly resumeText: string | null;
 }
 
+/**
+ * Which runs to list, newest first. Every field narrows the list (AND). Times are on the accept
+ * time, which run ids encode (`timeOfId`), so a time range is a range of ids: a store needs no
+ * index on a time column for it.
+ */
 export interface RunFilter {
   readonly flowId?: string;
   readonly status?: RunStatus;
+  readonly plant?: string;
+  /**
+   * Runs whose business keys hold this value ("where is lot B123?"), under this key name when
+   * one is given. The value matches exactly, as `businessKeyPairs` makes it searchable.
+   */
+  readonly businessKey?: { readonly name?: string; readonly value: string };
+  /** Accepted at or after this time (ms). */
+  readonly since?: number;
+  /** Accepted before this time (ms). */
+  readonly until?: number;
+  /** Runs older than this run id: pass the last id of a page to get the next one. */
+  readonly before?: number;
+  /** @default 100 */
   readonly limit?: number;
+}
+
+/** Which ended runs to list for business KPIs: by the time they ended, newest-ended first. */
+export interface EndedRunFilter {
+  /** Ended at or after this time (ms). */
+  readonly endedSince: number;
+  /** Ended before this time (ms). */
+  readonly endedUntil?: number;
+  readonly flowId?: string;
+  readonly plant?: string;
+  /** @default 1000 */
+  readonly limit?: number;
+}
+
+export interface EndedRun {
+  readonly run: RunRecord;
+  /** The nodes this run's path went through: ids of its steps that finished without an error, each once. */
+  readonly nodesDone: readonly string[];
+}
+
+/** Runs waiting on one channel, by flow and plant. */
+export interface WaitingCount {
+  readonly flowId: string;
+  readonly plant: string | null;
+  readonly channel: string;
+  /** Runs with at least one step waiting on the channel (a run counts once however many wait). */
+  readonly runs: number;
+  /** When the longest wait among them began (ms). */
+  readonly oldestSince: number;
+}
+
+/** Open dead letters, by flow and plant (the plant of their run). */
+export interface DeadLetterCount {
+  readonly flowId: string;
+  readonly plant: string | null;
+  readonly open: number;
+  /** When the oldest of them was parked (ms). */
+  readonly oldestAt: number;
 }
 
 export interface PruneResult {
@@ -316,6 +375,8 @@ export interface Store {
   /** Wakes waiting steps whose deadline passed, with a timeout, leased to the worker. */
   expireWaits(workerId: string, now: number, limit: number): Promise<ClaimedStep[]>;
   listWaiting(filter: { channel?: string; limit?: number }): Promise<WaitingStep[]>;
+  /** Runs with a waiting step, counted by flow, plant and channel (business KPIs). */
+  countWaiting(filter: { flowId?: string; plant?: string }): Promise<WaitingCount[]>;
   discard(dlqId: number, reason: string, by: string, now: number): Promise<void>;
 
   getRun(runId: number): Promise<RunRecord | undefined>;
@@ -323,6 +384,10 @@ export interface Store {
   listSteps(runId: number): Promise<StepRecord[]>;
   getDeadLetter(dlqId: number): Promise<DeadLetter | undefined>;
   listDeadLetters(filter: { status?: DeadLetter['status']; flowId?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Open dead letters counted by flow and plant, with the oldest one's time (business KPIs). */
+  countOpenDeadLetters(filter: { flowId?: string; plant?: string }): Promise<DeadLetterCount[]>;
+  /** Runs that ended in a time range, with the nodes they went through (business KPIs). */
+  listEndedRuns(filter: EndedRunFilter): Promise<EndedRun[]>;
   /** How many steps are ready or due (the backlog waiting for a worker). */
   backlog(now: number): Promise<number>;
 
@@ -333,7 +398,7 @@ export interface Store {
   /** Stores the value unless a live one is there; returns the value the key holds afterwards. */
   stateClaim(scope: string, key: string, valueText: string, expiresAt: number | null, now: number): Promise<string>;
 
-  /** Deletes ended runs (and their steps) created before `cutoffRunId`; keeps open dead letters. */
+  /** Deletes ended runs (their steps, attempts and searchable keys too) created before `cutoffRunId`; keeps open dead letters. */
   prune(cutoffRunId: number): Promise<PruneResult>;
   /** Gives free space back so the store stays bounded (SQLite: incremental vacuum, WAL truncate). */
   compact(): Promise<void>;

@@ -126,6 +126,38 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       CREATE INDEX signals_key ON signals (channel, key, id);
     `,
   },
+  {
+    version: 3,
+    name: 'run search',
+    sql: `
+      -- A run's business keys as searchable pairs ("where is lot B123?"), written with the run.
+      -- Keyed by run first, so rows of one run sit together and pruning deletes a key range.
+      CREATE TABLE run_keys (
+        run_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (run_id, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_keys_value ON run_keys (value, name, run_id);
+      -- Runs accepted before this version, made searchable by the rule of businessKeyPairs.
+      INSERT INTO run_keys (run_id, name, value)
+        SELECT id, name, value FROM (
+          SELECT r.id, k.key AS name,
+            CASE k.type WHEN 'text' THEN k.value WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+              ELSE CAST(k.value AS TEXT) END AS value
+          FROM runs r, json_each(r.business_keys) k
+          WHERE r.business_keys IS NOT NULL AND json_valid(r.business_keys) AND json_type(r.business_keys) = 'object'
+            AND k.type IN ('text', 'integer', 'real', 'true', 'false'))
+        WHERE value != '' AND length(value) <= 256;
+
+      -- Listing by flow or by plant, newest first, without scanning every run. flow_id, plant and
+      -- id never change, so these cost one append each per accepted run and nothing after.
+      CREATE INDEX runs_flow ON runs (flow_id, id);
+      CREATE INDEX runs_plant ON runs (plant, id);
+      -- Runs by the time they ended (KPIs over a window); a run enters it once, when it ends.
+      CREATE INDEX runs_ended ON runs (ended_at) WHERE ended_at IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrate(db: Database): void {

@@ -7,6 +7,9 @@ import type {
   ClaimedStep,
   CompletionResult,
   DeadLetter,
+  DeadLetterCount,
+  EndedRun,
+  EndedRunFilter,
   NewStep,
   ParkRequest,
   PruneResult,
@@ -20,11 +23,14 @@ import type {
   StepOutcome,
   StepRecord,
   Store,
+  WaitingCount,
   WaitingStep,
   WaitRequest,
 } from '@millrace/engine';
+import { businessKeyPairs } from '@millrace/engine';
 import { GroupCommit } from './group-commit.ts';
 import { migrate } from './migrations.ts';
+import { RunQueries, toRun, type RunRow } from './queries.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 export interface SqliteStoreOptions {
@@ -61,30 +67,12 @@ interface StepRow {
   resume: string | null;
 }
 
-interface RunRow {
-  id: number;
-  flow_id: string;
-  flow_version: string;
-  plant: string | null;
-  status: RunStatus;
-  trigger_node: string;
-  payload: string;
-  headers: string | null;
-  idem_key: string | null;
-  order_key: string | null;
-  business_keys: string | null;
-  pending: number;
-  parked: number;
-  duplicates: number;
-  created_at: number;
-  ended_at: number | null;
-}
-
 /** The embedded store: one SQLite file in WAL mode, written with group commit. */
 export class SqliteStore implements Store {
   readonly db: Db;
   private readonly tx: GroupCommit;
   private readonly s: Statements;
+  private readonly q: RunQueries;
   private closed = false;
 
   constructor(
@@ -107,6 +95,7 @@ export class SqliteStore implements Store {
       throw e;
     }
     this.s = prepareStatements(this.db);
+    this.q = new RunQueries(this.db);
     this.tx = new GroupCommit(this.db);
   }
 
@@ -169,6 +158,8 @@ export class SqliteStore implements Store {
         req.now,
         pending === 0 ? at : null,
       );
+      // Searchable business keys, in the same transaction: one small insert per key.
+      for (const k of businessKeyPairs(req.businessKeysText)) this.s.insertRunKey.run(req.runId, k.name, k.value);
       const status = held ? 'held' : req.leaseTo ? 'leased' : 'ready';
       for (const step of req.firstSteps) this.insertStep(req.runId, step, status, held ? null : req.leaseTo, req.now);
       for (const o of req.chain ?? []) this.applyOutcome(o);
@@ -539,12 +530,19 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(filter: RunFilter): Promise<RunRecord[]> {
-    const rows = this.s.listRuns.all({
-      flow: filter.flowId ?? null,
-      status: filter.status ?? null,
-      limit: filter.limit ?? 100,
-    }) as RunRow[];
-    return rows.map(toRun);
+    return this.q.listRuns(filter);
+  }
+
+  async listEndedRuns(filter: EndedRunFilter): Promise<EndedRun[]> {
+    return this.q.listEndedRuns(filter);
+  }
+
+  async countWaiting(filter: { flowId?: string; plant?: string }): Promise<WaitingCount[]> {
+    return this.q.countWaiting(filter);
+  }
+
+  async countOpenDeadLetters(filter: { flowId?: string; plant?: string }): Promise<DeadLetterCount[]> {
+    return this.q.countOpenDeadLetters(filter);
   }
 
   async listSteps(runId: number): Promise<StepRecord[]> {
@@ -647,6 +645,7 @@ export class SqliteStore implements Store {
       const cutoff = { cutoff: cutoffRunId };
       const steps = this.s.pruneSteps.run(cutoff).changes;
       this.s.pruneAttempts.run(cutoff);
+      this.s.pruneRunKeys.run(cutoff);
       const runs = this.s.pruneRuns.run(cutoff).changes;
       this.s.pruneDeadLetters.run(cutoff);
       this.s.pruneState.run(Date.now());
@@ -697,27 +696,6 @@ interface AttemptRow {
 
 function toAttempt(a: AttemptRow): AttemptRecord {
   return { attempt: a.attempt, startedAt: a.started_at, endedAt: a.ended_at, errorText: a.error };
-}
-
-function toRun(r: RunRow): RunRecord {
-  return {
-    id: r.id,
-    flowId: r.flow_id,
-    flowVersion: r.flow_version,
-    plant: r.plant,
-    status: r.status,
-    triggerNodeId: r.trigger_node,
-    payloadText: r.payload,
-    headersText: r.headers,
-    idempotencyKey: r.idem_key,
-    orderKey: r.order_key,
-    businessKeysText: r.business_keys,
-    createdAt: r.created_at,
-    endedAt: r.ended_at,
-    duplicates: r.duplicates,
-    pending: r.pending,
-    parked: r.parked,
-  };
 }
 
 export type { Statement };

@@ -26,6 +26,7 @@ export function prepareStatements(db: Database) {
       `INSERT INTO runs (id, flow_id, flow_version, plant, status, trigger_node, payload, headers, idem_key, order_key, business_keys, pending, created_at, ended_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    insertRunKey: p('INSERT INTO run_keys (run_id, name, value) VALUES (?, ?, ?)'),
     // Creating a step whose key exists resets it: that is how a replayed branch runs again.
     upsertStep: p(
       `INSERT INTO steps (run_id, key, node_id, parent_key, status, available_at, leased_by, payload, headers, created_at)
@@ -123,9 +124,6 @@ export function prepareStatements(db: Database) {
       'SELECT * FROM dead_letters WHERE (@status IS NULL OR status = @status) AND (@flow IS NULL OR flow_id = @flow) ORDER BY id DESC LIMIT @limit',
     ),
     runById: p('SELECT * FROM runs WHERE id = ?'),
-    listRuns: p(
-      'SELECT * FROM runs WHERE (@flow IS NULL OR flow_id = @flow) AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit',
-    ),
     stepsOfRun: p(`SELECT ${STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY created_at, rowid`),
     attemptsOfRun: p(
       'SELECT key, attempt, started_at, ended_at, error FROM attempts WHERE run_id = ? ORDER BY attempt',
@@ -150,6 +148,10 @@ export function prepareStatements(db: Database) {
     ),
     pruneAttempts: p(
       "DELETE FROM attempts WHERE run_id < @cutoff AND run_id NOT IN (SELECT id FROM runs WHERE status IN ('running', 'held') OR parked > 0)",
+    ),
+    pruneRunKeys: p(
+      `DELETE FROM run_keys WHERE run_id IN (SELECT id FROM runs WHERE id < @cutoff AND (status IN ('succeeded', 'discarded')
+         OR (status = 'dead_lettered' AND parked = 0)))`,
     ),
     pruneRuns: p(
       "DELETE FROM runs WHERE id < @cutoff AND (status IN ('succeeded', 'discarded') OR (status = 'dead_lettered' AND parked = 0))",

@@ -11,7 +11,9 @@ import { catalog } from '@millrace/flow-nodes/catalog';
 import { startRuntime, type Runtime } from '@millrace/runtime';
 import type { Authenticator, RouteDef } from './api.ts';
 import { createApp } from './app.ts';
+import { Audit, AUDIT_MIGRATIONS } from './audit/index.ts';
 import { catalogRoutes } from './catalog-routes.ts';
+import { openServerDb, type ServerDb } from './db.ts';
 import { openApiDocument } from './openapi.ts';
 import { opsRoutes } from './ops.ts';
 import { unauthorized } from './problem.ts';
@@ -57,6 +59,8 @@ let runtime: Runtime;
 let server: Server;
 let base: string;
 let routes: RouteDef[];
+let db: ServerDb;
+let audit: Audit;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'millrace-server-'));
@@ -65,7 +69,9 @@ beforeAll(async () => {
     flows: [flow],
     profile: { schemaVersion: 1, plant: 'P100', name: 'Test plant' },
   });
-  routes = [...opsRoutes({ store: runtime.store, engine: runtime.engine }), ...catalogRoutes(catalog)];
+  db = openServerDb(join(dir, 'server.db'), AUDIT_MIGRATIONS);
+  audit = new Audit({ db });
+  routes = [...opsRoutes({ store: runtime.store, engine: runtime.engine, audit }), ...catalogRoutes(catalog)];
   const app = createApp({ routes, auth: testAuth, log: pino({ level: 'silent' }) });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -74,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await runtime?.close();
+  db?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -154,6 +161,13 @@ describe('the API', () => {
     });
     expect(letter.payload).toEqual({ lot: 'L-2', ok: false });
     expect((await call('POST', `/api/dead-letters/${id}/replay`, 'analyst', { reason: 'again' })).status).toBe(409);
+    const [row] = audit.list({ action: 'dead_letter.replay', targetId: id });
+    expect(row).toMatchObject({
+      actor: 'analyst-user',
+      reason: 'the lot is fixed',
+      target: { kind: 'dead_letter', id },
+    });
+    expect(audit.list({ action: 'dead_letter.replay', targetId: id })).toHaveLength(1);
   });
 
   it('replays many at once and answers per dead letter; discards with a reason', async () => {

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { buildTrace, timeOfId, type DeadLetter, type Engine, type RunRecord, type Store } from '@millrace/engine';
 import type { RouteDef } from './api.ts';
+import type { Audit } from './audit/index.ts';
+import type { Principal } from './roles.ts';
 import { badRequest, conflict, notFound } from './problem.ts';
 
 /**
@@ -11,6 +13,8 @@ import { badRequest, conflict, notFound } from './problem.ts';
 export interface OpsDeps {
   readonly store: Store;
   readonly engine: Engine;
+  /** Replays and discards are recorded here (who, why, which dead letter and run). */
+  readonly audit?: Audit;
 }
 
 const Id = Type.String({ pattern: '^[0-9]{1,19}$', 'x-hint': 'a run or dead-letter id (digits)' });
@@ -77,7 +81,24 @@ export function deadLetterJson(d: DeadLetter, full: boolean) {
 }
 
 export function opsRoutes(deps: OpsDeps): RouteDef[] {
-  const { store, engine } = deps;
+  const { store, engine, audit } = deps;
+  // The engine's file and the server's differ: the audit row follows the change it records.
+  const record = (
+    principal: Principal,
+    action: 'dead_letter.replay' | 'dead_letter.discard',
+    d: DeadLetter,
+    reason: string,
+    details: Record<string, unknown>,
+  ) =>
+    audit?.append({
+      actor: principal,
+      action,
+      target: { kind: 'dead_letter', id: String(d.id) },
+      reason,
+      before: { status: d.status },
+      after: { status: action === 'dead_letter.replay' ? 'replayed' : 'discarded', ...details },
+      details: { flow: d.flowId, runId: String(d.runId), ...details },
+    });
   const letter = async (text: string | undefined) => {
     const d = await store.getDeadLetter(idOf(text));
     if (!d) throw notFound(`dead letter ${String(text)} does not exist`);
@@ -223,6 +244,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
             ...(b.version ? { version: b.version } : {}),
           }),
         )) as { runId: number };
+        record(principal!, 'dead_letter.replay', d, b.reason, { runId: String(runId), version: b.version ?? null });
         return { status: 202, body: { id: String(d.id), runId: String(runId), status: 'replayed' } };
       },
     },
@@ -245,6 +267,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
             const { runId } = (await resolve(d.id, () =>
               engine.replay(d.id, { reason: b.reason, by: principal!.username }),
             )) as { runId: number };
+            record(principal!, 'dead_letter.replay', d, b.reason, { runId: String(runId), bulk: true });
             results.push({ id: text, status: 'replayed', runId: String(runId) });
           } catch (e) {
             results.push({ id: text, status: 'refused', detail: e instanceof Error ? e.message : String(e) });
@@ -263,9 +286,9 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
       responses: { 404: 'no such dead letter', 409: 'already replayed or discarded' },
       async handler({ params, body, principal }) {
         const d = await letter(params.id);
-        await resolve(d.id, () =>
-          engine.discard(d.id, { reason: (body as { reason: string }).reason, by: principal!.username }),
-        );
+        const reason = (body as { reason: string }).reason;
+        await resolve(d.id, () => engine.discard(d.id, { reason, by: principal!.username }));
+        record(principal!, 'dead_letter.discard', d, reason, {});
         return { status: 200, body: { id: String(d.id), status: 'discarded' } };
       },
     },

@@ -12,6 +12,7 @@ import { catalogRoutes } from './catalog-routes.ts';
 import { openServerDb, type ServerDb } from './db.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { engineMetrics } from './metrics.ts';
+import { kpiRoutes } from './kpis.ts';
 import { opsRoutes } from './ops.ts';
 import { loadMasterKey, Vault, VAULT_MIGRATIONS, vaultRoutes } from './vault/index.ts';
 
@@ -81,7 +82,8 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
     routes.push(
       ...authRoutes(auth, audit),
       ...auditRoutes(audit),
-      ...opsRoutes({ store: runtime.store, engine: runtime.engine }),
+      ...opsRoutes({ store: runtime.store, engine: runtime.engine, audit }),
+      ...kpiRoutes({ store: runtime.store, engine: runtime.engine }),
       ...catalogRoutes(catalog),
       ...vaultRoutes(vault, audit),
       ...docsRoutes(() => routes, VERSION),

@@ -136,6 +136,8 @@ export class Repo {
       signature?: unknown;
       event?: string | false;
       eventData?: Json;
+      /** The instant of the change, when the changes were computed from it (due dates). */
+      at?: string;
     } = {},
   ): Rec {
     assertTransition(entity, rec, to);
@@ -144,7 +146,7 @@ export class Repo {
     const from = rec.state;
     const diffs = diff(rec, opts.changes ?? {});
     Object.assign(rec, opts.changes, { state: to });
-    this.touch(rec, actor);
+    this.touch(rec, actor, opts.at);
     this.log(entity, rec, actor, {
       action: opts.action ?? `transition:${to}`,
       fromState: from,
@@ -191,9 +193,9 @@ export class Repo {
     });
   }
 
-  private touch(rec: Rec, actor: Actor): void {
+  private touch(rec: Rec, actor: Actor, at?: string): void {
     rec.revision += 1;
-    rec.updatedAt = this.now();
+    rec.updatedAt = at ?? this.now();
     rec.updatedBy = actor.userId;
   }
 }

@@ -158,9 +158,11 @@ export function registerSupplierCases(qms: Qms): void {
     };
     switch (action) {
       case 'issue': {
-        const now = Date.parse(qms.repo.now());
-        const due = (h: number) => new Date(now + h * HOUR).toISOString();
+        // One instant for the change and its due dates: 48 h means 48 h after the issue.
+        const at = qms.repo.now();
+        const due = (h: number) => new Date(Date.parse(at) + h * HOUR).toISOString();
         qms.repo.move('supplier_case', rec, 'issued', actor, {
+          at,
           action,
           changes: {
             stage: 'D1',

@@ -14,6 +14,7 @@ import { docsRoutes } from './docs-routes.ts';
 import { engineMetrics } from './metrics.ts';
 import { kpiRoutes } from './kpis.ts';
 import { opsRoutes } from './ops.ts';
+import { InstalledStore, PACK_MIGRATIONS, packRoutes } from './packs/index.ts';
 import { loadMasterKey, Vault, VAULT_MIGRATIONS, vaultRoutes } from './vault/index.ts';
 
 export const VERSION = '0.1.0';
@@ -56,7 +57,12 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
   const env = o.env ?? process.env;
   const log = o.log ?? pino({ level: env.LOG_LEVEL ?? 'info' });
   mkdirSync(o.dataDir, { recursive: true });
-  const db = openServerDb(join(o.dataDir, 'server.db'), [...AUTH_MIGRATIONS, ...AUDIT_MIGRATIONS, ...VAULT_MIGRATIONS]);
+  const db = openServerDb(join(o.dataDir, 'server.db'), [
+    ...AUTH_MIGRATIONS,
+    ...AUDIT_MIGRATIONS,
+    ...VAULT_MIGRATIONS,
+    ...PACK_MIGRATIONS,
+  ]);
   let runtime: Runtime | undefined;
   try {
     const admin = bootstrapAdmin(db, env, log);
@@ -86,6 +92,11 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       ...kpiRoutes({ store: runtime.store, engine: runtime.engine }),
       ...catalogRoutes(catalog),
       ...vaultRoutes(vault, audit),
+      ...packRoutes({
+        installed: new InstalledStore(db),
+        audit,
+        secretIsSet: (name) => (vault.get(name) ?? env[name] ?? '') !== '',
+      }),
       ...docsRoutes(() => routes, VERSION),
       {
         method: 'get',

@@ -1,0 +1,5 @@
+export { InstalledStore, PACK_MIGRATIONS } from './store.ts';
+export { planImport } from './plan.ts';
+export type { ImportPlan, FlowChange, PlantChange } from './plan.ts';
+export { packRoutes } from './routes.ts';
+export type { PackDeps } from './routes.ts';

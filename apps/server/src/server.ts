@@ -13,6 +13,7 @@ import { openServerDb, type ServerDb } from './db.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { engineMetrics } from './metrics.ts';
 import { kpiRoutes } from './kpis.ts';
+import { DraftStore, DRAFT_MIGRATIONS, lifecycleRoutes } from './lifecycle/index.ts';
 import { opsRoutes } from './ops.ts';
 import { InstalledStore, PACK_MIGRATIONS, packRoutes } from './packs/index.ts';
 import { loadMasterKey, Vault, VAULT_MIGRATIONS, vaultRoutes } from './vault/index.ts';
@@ -62,6 +63,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
     ...AUDIT_MIGRATIONS,
     ...VAULT_MIGRATIONS,
     ...PACK_MIGRATIONS,
+    ...DRAFT_MIGRATIONS,
   ]);
   let runtime: Runtime | undefined;
   try {
@@ -83,6 +85,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
     });
     const auth = new Auth({ db, log });
     const audit = new Audit({ db });
+    const installed = new InstalledStore(db);
     const metrics = engineMetrics(runtime.engine);
     const routes: RouteDef[] = [];
     routes.push(
@@ -92,8 +95,9 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       ...kpiRoutes({ store: runtime.store, engine: runtime.engine }),
       ...catalogRoutes(catalog),
       ...vaultRoutes(vault, audit),
+      ...lifecycleRoutes({ drafts: new DraftStore(db), installed, audit }),
       ...packRoutes({
-        installed: new InstalledStore(db),
+        installed,
         audit,
         secretIsSet: (name) => (vault.get(name) ?? env[name] ?? '') !== '',
       }),

@@ -1,4 +1,4 @@
-export { InstalledStore, PACK_MIGRATIONS } from './store.ts';
+export { InstalledStore, PACK_MIGRATIONS, digestOf } from './store.ts';
 export { planImport } from './plan.ts';
 export type { ImportPlan, FlowChange, PlantChange } from './plan.ts';
 export { packRoutes } from './routes.ts';

@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { startServer, type MillraceServer } from '../server.ts';
+
+/**
+ * A flow's life over the API: drafts saved as they are (autosave), concurrent edits caught,
+ * publish only when it validates and its test cases pass, immutable versions, a semantic diff,
+ * deprecate and retire — each publish and status change in the audit log.
+ */
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+const FLOW = JSON.parse(
+  readFileSync(join(ROOT, 'examples/batch-release/flows/qms-decisions.flow.json'), 'utf8'),
+) as Record<string, unknown>;
+const TESTS = JSON.parse(
+  readFileSync(join(ROOT, 'examples/batch-release/flows/qms-decisions.tests.json'), 'utf8'),
+) as Record<string, unknown>;
+delete TESTS.profile;
+
+let dir: string;
+let server: MillraceServer;
+let cookie: string;
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'millrace-lifecycle-'));
+  server = await startServer({
+    dataDir: dir,
+    port: 0,
+    env: { MILLRACE_ADMIN_PASSWORD: 'lifecycle admin password', QMS_WEBHOOK_SECRET: 'x' },
+    log: pino({ level: 'silent' }),
+  });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'lifecycle admin password' }),
+  });
+  cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the life of a flow', () => {
+  it('saves a draft even with problems, returns them, and refuses a save based on a stale revision', async () => {
+    const broken = {
+      ...FLOW,
+      edges: [{ id: 'e1', from: { node: 'webhook', port: 'out' }, to: { node: 'ghost', port: 'in' } }],
+    };
+    const first = await call('PUT', '/api/flows/qms-decisions/draft', { flow: broken });
+    expect(first.status).toBe(200);
+    expect(first.json.revision).toBe(1);
+    const validated = await call('POST', '/api/flows/qms-decisions/validate');
+    expect(validated.json.valid).toBe(false);
+    expect(JSON.stringify(validated.json.problems)).toContain('ghost');
+    // Not even JSON-shaped like a flow: still saved (autosave), with the structural problems.
+    const shapeless = await call('PUT', '/api/flows/scratch/draft', { flow: { id: 'scratch', nodes: 'later' } });
+    expect(shapeless.status).toBe(200);
+    expect((shapeless.json.problems as unknown[]).length).toBeGreaterThan(0);
+    const stale = await call('PUT', '/api/flows/qms-decisions/draft', { flow: FLOW, revision: 0 });
+    expect(stale.status).toBe(409);
+    expect(stale.json).toMatchObject({ code: 'DRAFT_CHANGED', revision: 1 });
+    expect((await call('PUT', '/api/flows/other/draft', { flow: FLOW })).status).toBe(400);
+    const invalid = await call('POST', '/api/flows/qms-decisions/publish', {
+      version: '1.0.0',
+      changeNote: 'first release',
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.code).toBe('FLOW_INVALID');
+    expect((await call('GET', '/api/flows')).json.flows).toEqual([]);
+  });
+
+  it('refuses to publish when a test case fails, and publishes when they pass', async () => {
+    const failing = structuredClone(TESTS) as { cases: Array<{ expect: { skips?: string[]; visits?: string[] } }> };
+    failing.cases[0]!.expect.skips = ['wake'];
+    await call('PUT', '/api/flows/qms-decisions/draft', { flow: FLOW, tests: failing, revision: 1 });
+    const refused = await call('POST', '/api/flows/qms-decisions/publish', {
+      version: '1.0.0',
+      changeNote: 'first release',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.json.code).toBe('FLOW_TESTS_FAILED');
+    expect(JSON.stringify(refused.json.cases)).toContain('node \\"wake\\" ran, expected it not to');
+
+    await call('PUT', '/api/flows/qms-decisions/draft', { flow: FLOW, tests: TESTS, revision: 2 });
+    const published = await call('POST', '/api/flows/qms-decisions/publish', {
+      version: '1.0.0',
+      changeNote: 'first release',
+    });
+    expect(published.status).toBe(201);
+    expect(published.json).toMatchObject({
+      id: 'qms-decisions',
+      version: '1.0.0',
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const again = await call('POST', '/api/flows/qms-decisions/publish', { version: '1.0.0', changeNote: 'again' });
+    expect(again.status).toBe(409);
+    const older = await call('POST', '/api/flows/qms-decisions/publish', { version: '0.9.0', changeNote: 'older' });
+    expect(older.status).toBe(409);
+  });
+
+  it('diffs two versions, and a version with the draft', async () => {
+    const changed = {
+      ...FLOW,
+      nodes: (FLOW.nodes as Array<Record<string, unknown>>).map((n) =>
+        n.id === 'wake' ? { ...n, name: 'Wake the batch' } : n,
+      ),
+    };
+    await call('PUT', '/api/flows/qms-decisions/draft', { flow: changed, tests: TESTS });
+    const toDraft = await call('GET', '/api/flows/qms-decisions/diff?from=1.0.0&to=draft');
+    expect((toDraft.json.nodes as { changed: Array<{ id: string }> }).changed.map((c) => c.id)).toEqual(['wake']);
+    expect(
+      (await call('POST', '/api/flows/qms-decisions/publish', { version: '1.1.0', changeNote: 'clearer name' })).status,
+    ).toBe(201);
+    const between = await call('GET', '/api/flows/qms-decisions/diff?from=1.0.0&to=1.1.0');
+    expect((between.json.nodes as { changed: Array<{ id: string }> }).changed.map((c) => c.id)).toEqual(['wake']);
+    expect((await call('GET', '/api/flows/qms-decisions/diff?from=1.0.0&to=9.9.9')).status).toBe(404);
+  });
+
+  it('deprecates, then retires, a version with a reason, and audits publish and status changes', async () => {
+    expect((await call('POST', '/api/flows/qms-decisions/versions/1.0.0/retire', { reason: 'too early' })).status).toBe(
+      409,
+    );
+    expect(
+      (await call('POST', '/api/flows/qms-decisions/versions/1.0.0/deprecate', { reason: '1.1.0 replaces it' })).json,
+    ).toMatchObject({
+      status: 'deprecated',
+    });
+    expect(
+      (await call('POST', '/api/flows/qms-decisions/versions/1.0.0/retire', { reason: 'no plant runs it' })).status,
+    ).toBe(200);
+    const versions = (await call('GET', '/api/flows?id=qms-decisions')).json.flows as Array<{
+      versions: Array<{ version: string; status: string }>;
+    }>;
+    expect(versions[0]!.versions.map((v) => `${v.version}:${v.status}`).sort()).toEqual([
+      '1.0.0:retired',
+      '1.1.0:published',
+    ]);
+    const actions = server.audit.list({ action: 'flow.*' }).map((r) => `${r.action} ${r.target.id}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'flow.publish qms-decisions@1.0.0',
+        'flow.publish qms-decisions@1.1.0',
+        'flow.deprecate qms-decisions@1.0.0',
+        'flow.retire qms-decisions@1.0.0',
+      ]),
+    );
+    expect(server.audit.verify().ok).toBe(true);
+  });
+});

@@ -1,0 +1,272 @@
+import { Type } from '@sinclair/typebox';
+import semver from 'semver';
+import { catalog } from '@millrace/flow-nodes/catalog';
+import {
+  diffFlows,
+  loadFlow,
+  loadFlowTests,
+  serializeFlow,
+  validateFlowPublishable,
+  validateFlowStructure,
+  type Flow,
+  type PlantProfile,
+} from '@millrace/flow-model';
+import { runFlowTests } from '@millrace/testing';
+import type { RouteDef } from '../api.ts';
+import type { Audit } from '../audit/index.ts';
+import { badRequest, conflict, HttpError, notFound } from '../problem.ts';
+import { digestOf, type InstalledStore } from '../packs/index.ts';
+import type { DraftStore } from './drafts.ts';
+
+/**
+ * The life of a flow (DESIGN §3, §6): a draft saved as often as wanted; validation on demand;
+ * publish → an immutable semver version with a change note, only when the flow validates at
+ * publishable level and its test cases pass; a semantic diff between any two versions (or the
+ * draft); deprecate and retire, with a reason. Every publish and status change is audited.
+ */
+export interface LifecycleDeps {
+  readonly drafts: DraftStore;
+  readonly installed: InstalledStore;
+  readonly audit: Audit;
+  readonly now?: () => number;
+}
+
+const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', 'x-hint': 'a semver version such as 1.2.0' });
+const Reason = Type.String({ minLength: 3, maxLength: 1000 });
+
+export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
+  const { drafts, installed, audit } = deps;
+  const now = deps.now ?? Date.now;
+  const draftOf = (id: string) => {
+    const d = drafts.get(id);
+    if (!d) throw notFound(`flow ${id} has no draft`);
+    return d;
+  };
+  const profileFor = (plant: string | undefined): PlantProfile | undefined => {
+    if (plant === undefined) return undefined;
+    const p = installed.plant(plant);
+    if (!p) throw notFound(`plant ${plant} is not installed`);
+    return p.profile;
+  };
+  const versionOf = (id: string, version: string): Flow => {
+    if (version === 'draft') return draftOf(id).flow as Flow;
+    const v = installed.flowVersion(id, version);
+    if (!v) throw notFound(`flow ${id} ${version} is not published here`);
+    return v.flow;
+  };
+
+  return [
+    {
+      method: 'get',
+      path: '/api/flows/:id/draft',
+      access: 'viewer',
+      tag: 'flows',
+      summary: "A flow's draft with its revision and structural problems",
+      responses: { 404: 'no draft' },
+      handler({ params }) {
+        const d = draftOf(String(params.id));
+        return {
+          body: {
+            flow: d.flow,
+            tests: d.tests,
+            revision: d.revision,
+            updatedAt: new Date(d.updatedAt).toISOString(),
+            updatedBy: d.updatedBy,
+            problems: validateFlowStructure(d.flow),
+          },
+        };
+      },
+    },
+    {
+      method: 'put',
+      path: '/api/flows/:id/draft',
+      access: 'analyst',
+      tag: 'flows',
+      summary: 'Saves a draft (autosave: saved even with problems, which come back); revision guards concurrent edits',
+      body: Type.Object(
+        {
+          flow: Type.Object({}, { additionalProperties: true }),
+          tests: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()])),
+          revision: Type.Optional(Type.Integer({ minimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
+      responses: { 409: 'someone saved the draft since the given revision' },
+      handler({ params, body, principal }) {
+        const id = String(params.id);
+        const b = body as { flow: Record<string, unknown>; tests?: unknown; revision?: number };
+        if (b.flow.id !== id) throw badRequest(`/flow/id: is "${String(b.flow.id)}", but this is the draft of ${id}`);
+        const saved = drafts.save(id, b.flow, b.tests, principal!.username, now(), b.revision);
+        if ('conflict' in saved)
+          throw new HttpError(
+            409,
+            'DRAFT_CHANGED',
+            'Draft changed',
+            `the draft is at revision ${saved.conflict}, not ${b.revision}: reload it`,
+            {
+              revision: saved.conflict,
+            },
+          );
+        return { body: { revision: saved.revision, problems: validateFlowStructure(b.flow) } };
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/flows/:id/draft',
+      access: 'analyst',
+      tag: 'flows',
+      summary: 'Throws a draft away',
+      responses: { 404: 'no draft' },
+      handler({ params }) {
+        if (!drafts.delete(String(params.id))) throw notFound(`flow ${params.id} has no draft`);
+        return undefined;
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/flows/:id/validate',
+      access: 'viewer',
+      tag: 'flows',
+      summary: 'Validates the draft at publishable level, against a plant when given',
+      query: Type.Object(
+        { plant: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })) },
+        { additionalProperties: false },
+      ),
+      handler({ params, query }) {
+        const d = draftOf(String(params.id));
+        const profile = profileFor(query.plant);
+        const problems = validateFlowPublishable(d.flow, {
+          catalog,
+          ...(profile ? { profile, profileFile: `plant ${profile.plant}` } : {}),
+        });
+        return { body: { valid: problems.length === 0, problems } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/flows/:id/publish',
+      access: 'admin',
+      tag: 'flows',
+      summary: 'Publishes the draft as an immutable version: it must validate and pass its test cases',
+      body: Type.Object({ version: Version, changeNote: Reason }, { additionalProperties: false }),
+      responses: {
+        409: 'that version exists, or is not newer than the latest',
+        422: 'the draft does not validate, or a test case fails',
+      },
+      async handler({ params, body, principal }) {
+        const id = String(params.id);
+        const b = body as { version: string; changeNote: string };
+        const d = draftOf(id);
+        const latest = installed.latest(id);
+        if (installed.flowVersion(id, b.version))
+          throw conflict(`${id} ${b.version} is published already; versions never change`);
+        if (latest && !semver.gt(b.version, latest.version))
+          throw conflict(`${b.version} is not newer than the latest published version ${latest.version}`);
+        const loaded = loadFlow({ ...(d.flow as object), version: b.version });
+        const problems = loaded.ok ? validateFlowPublishable(loaded.value, { catalog }) : loaded.problems;
+        if (!loaded.ok || problems.length > 0)
+          throw new HttpError(
+            422,
+            'FLOW_INVALID',
+            'Flow invalid',
+            `the draft does not validate: ${problems.length} problem(s)`,
+            { problems },
+          );
+        const flow = loaded.value;
+        if (d.tests !== null) {
+          const tests = loadFlowTests(d.tests, { flow });
+          if (!tests.ok)
+            throw new HttpError(
+              422,
+              'FLOW_TESTS_INVALID',
+              'Flow tests invalid',
+              "the draft's test cases do not validate",
+              { problems: tests.problems },
+            );
+          const result = await runFlowTests(flow, tests.value, {});
+          if (!result.ok)
+            throw new HttpError(
+              422,
+              'FLOW_TESTS_FAILED',
+              'Flow tests failed',
+              `${result.cases.filter((c) => !c.ok).length} test case(s) fail`,
+              {
+                cases: result.cases.map(({ trace: _t, ...c }) => c),
+              },
+            );
+        }
+        const text = serializeFlow(flow);
+        const digest = digestOf(text);
+        drafts.publish(
+          {
+            flowId: id,
+            version: b.version,
+            digest,
+            text,
+            changeNote: b.changeNote,
+            by: principal!.username,
+            at: now(),
+          },
+          () =>
+            audit.append({
+              actor: principal!,
+              action: 'flow.publish',
+              target: { kind: 'flow', id: `${id}@${b.version}` },
+              reason: b.changeNote,
+              ...(latest ? { before: { digest: latest.digest } } : {}),
+              after: { digest },
+              details: { version: b.version, previous: latest?.version ?? null },
+            }),
+        );
+        return { status: 201, body: { id, version: b.version, digest } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/flows/:id/diff',
+      access: 'viewer',
+      tag: 'flows',
+      summary: 'The semantic difference between two versions (or a version and the draft)',
+      query: Type.Object(
+        { from: Type.Union([Version, Type.Literal('draft')]), to: Type.Union([Version, Type.Literal('draft')]) },
+        { additionalProperties: false },
+      ),
+      handler({ params, query }) {
+        const id = String(params.id);
+        return { body: diffFlows(versionOf(id, query.from!), versionOf(id, query.to!)) };
+      },
+    },
+    ...(['deprecate', 'retire'] as const).map((action): RouteDef => ({
+      method: 'post',
+      path: `/api/flows/:id/versions/:version/${action}`,
+      access: 'admin',
+      tag: 'flows',
+      summary:
+        action === 'deprecate'
+          ? 'Marks a version deprecated (still runs; do not deploy anew)'
+          : 'Retires a deprecated version',
+      body: Type.Object({ reason: Reason }, { additionalProperties: false }),
+      responses: { 404: 'no such version', 409: 'not in a state that allows this' },
+      handler({ params, body, principal }) {
+        const id = String(params.id);
+        const version = String(params.version);
+        const v = installed.flowVersion(id, version);
+        if (!v) throw notFound(`flow ${id} ${version} is not published here`);
+        const to = action === 'deprecate' ? 'deprecated' : 'retired';
+        const allowed = action === 'deprecate' ? v.status === 'published' : v.status === 'deprecated';
+        if (!allowed) throw conflict(`${id} ${version} is ${v.status}; it cannot be ${to}`);
+        const reason = (body as { reason: string }).reason;
+        drafts.setVersionStatus(id, version, to, reason);
+        audit.append({
+          actor: principal!,
+          action: `flow.${action}`,
+          target: { kind: 'flow', id: `${id}@${version}` },
+          reason,
+          before: { status: v.status },
+          after: { status: to },
+        });
+        return { body: { id, version, status: to } };
+      },
+    })),
+  ];
+}

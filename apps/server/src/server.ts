@@ -6,8 +6,10 @@ import { catalog } from '@millrace/flow-nodes/catalog';
 import { Ingress, startRuntime, type Runtime } from '@millrace/runtime';
 import type { RouteDef } from './api.ts';
 import { createApp } from './app.ts';
+import { APPROVAL_MIGRATIONS, approvalRoutes } from './approvals/index.ts';
 import { Audit, AUDIT_MIGRATIONS, auditRoutes } from './audit/index.ts';
 import { Auth, AUTH_MIGRATIONS, authRoutes, bootstrapAdmin } from './auth/index.ts';
+import { dummyHash, verifyPassword } from './auth/secrets.ts';
 import { catalogRoutes } from './catalog-routes.ts';
 import { openServerDb, type ServerDb } from './db.ts';
 import { docsRoutes } from './docs-routes.ts';
@@ -64,6 +66,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
     ...VAULT_MIGRATIONS,
     ...PACK_MIGRATIONS,
     ...DRAFT_MIGRATIONS,
+    ...APPROVAL_MIGRATIONS,
   ]);
   let runtime: Runtime | undefined;
   try {
@@ -96,6 +99,19 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       ...catalogRoutes(catalog),
       ...vaultRoutes(vault, audit),
       ...lifecycleRoutes({ drafts: new DraftStore(db), installed, audit }),
+      ...approvalRoutes({
+        store: runtime.store,
+        engine: runtime.engine,
+        // The same connection as the audit log: a signature and its audit record commit together.
+        db,
+        audit,
+        async verifyPassword(userId, password) {
+          const user = auth.store.userById(userId);
+          const row = user && !user.disabled ? auth.store.userForLogin(user.username) : undefined;
+          // Hashing against a dummy when the user is missing keeps the time the same either way.
+          return (await verifyPassword(password, row?.passwordHash ?? (await dummyHash()))) && row !== undefined;
+        },
+      }),
       ...packRoutes({
         installed,
         audit,

@@ -19,10 +19,13 @@ const dataDir = process.env.MILLRACE_DATA ?? 'data';
 const env = { ...process.env, ...plantSecrets(process.env), PORT: String(port), MILLRACE_DATA: dataDir };
 
 const children: ChildProcess[] = [];
+// Closed = exited and every line it wrote forwarded: only then may this process exit.
+const closed = new Set<ChildProcess>();
 function start(name: string, args: string[], ready: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
+    child.on('close', () => closed.add(child));
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s:\n${seen}`)), 60_000);
     const onData = (chunk: Buffer) => {
@@ -53,12 +56,12 @@ async function stop(code = 0) {
   stopping = true;
   await Promise.all(
     children
-      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .filter((c) => !closed.has(c))
       .map(
         (c) =>
           new Promise<void>((resolve) => {
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
+            c.once('close', () => resolve());
+            if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
             setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
           }),
       ),
@@ -81,10 +84,11 @@ try {
       '--import',
       'tsx',
       'apps/server/src/main.ts',
-      '--flows',
+      // Imported (audited) and deployed to P100 on the first start; found installed after that.
+      '--pack',
       'examples/batch-release',
-      '--profile',
-      'examples/batch-release/profiles/P100.json',
+      '--plant',
+      'P100',
     ],
     'millrace: server at',
   );

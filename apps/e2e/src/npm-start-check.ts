@@ -60,6 +60,13 @@ try {
   }
   result.runs = runs.length;
   result.statuses = [...new Set(runs.map((r) => r.status))].sort();
+  const deployed = await fetch('http://127.0.0.1:3000/api/plants/P100/deployments', { headers: { cookie } });
+  const d = (await deployed.json()) as { running: boolean; deployments: Array<{ flowId: string; version: string }> };
+  result.deployed = d.deployments.map((x) => `${x.flowId}@${x.version}`);
+  result.deployedRunning = d.running;
+  const kpis = await fetch('http://127.0.0.1:3000/api/metrics/business?flow=batch-release', { headers: { cookie } });
+  const k = (await kpis.json()) as { totals: { released: { runs: number }; onHold: { runs: number } } };
+  result.kpis = { released: k.totals.released.runs, onHold: k.totals.onHold.runs };
 } finally {
   // Ctrl-C in a terminal signals the whole process group: npm, the start script, its children.
   process.kill(-child.pid!, 'SIGINT');

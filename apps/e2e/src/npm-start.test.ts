@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The first minutes of a newcomer (issue 6): `npm start` answers /healthz within 60 s with the
- * demo pack deployed, and a batch completion from the MES simulator becomes a run at /api/runs.
+ * demo pack imported and deployed to P100, and batch completions from the MES simulator become
+ * runs at /api/runs, counted in /api/metrics/business.
  * The demo uses fixed ports (3000, 4101-4103, 4183), so the check runs in a network namespace of
  * its own when `unshare` allows one; otherwise only when those ports are free, and says so.
  */
@@ -51,6 +52,12 @@ describe('npm start', () => {
       expect(result.login).toBe(200);
       expect(result.runs).toBe(5);
       expect(result.statuses).toEqual(['succeeded']);
+      // The demo pack was imported and deployed to P100, and the batches are counted as business.
+      expect(result.deployed).toEqual(['batch-release@1.0.0', 'qms-decisions@1.0.0']);
+      expect(result.deployedRunning).toBe(true);
+      const kpis = result.kpis as { released: number; onHold: number };
+      expect(kpis.released + kpis.onHold).toBe(5);
+      expect(kpis.onHold).toBe(1);
       expect(result.allStopped).toBe(true);
       expect(result.serverStoppedCleanly).toBe(true);
     },

@@ -1,5 +1,6 @@
 /**
- * `npm run server -- [--flows <dir|pack> --profile <p.json>]`: the Millrace server on
+ * `npm run server -- [--pack <dir> --plant <code>] [--plant <code>] [--flows <dir|pack> --profile <p.json>]`:
+ * the Millrace server on
  * 127.0.0.1:$PORT (3000) with SQLite under $MILLRACE_DATA (./data). Prints the URL and, on the
  * first start, how to log in. Ctrl-C stops it cleanly.
  */
@@ -36,7 +37,19 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const server = await startServer({ dataDir: process.env.MILLRACE_DATA ?? './data', port, ...deployed });
+  const pack = value('--pack');
+  const plant = value('--plant');
+  if (pack && !plant) {
+    console.error('millrace server: --pack needs --plant, the plant to deploy it to');
+    return 2;
+  }
+  const server = await startServer({
+    dataDir: process.env.MILLRACE_DATA ?? './data',
+    port,
+    ...deployed,
+    ...(pack ? { pack } : {}),
+    ...(plant ? { plant } : {}),
+  });
   console.log(`millrace: server at ${server.url} (API reference ${server.url}/api/docs)`);
   if (server.admin?.generated)
     console.log(

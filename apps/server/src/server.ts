@@ -17,7 +17,15 @@ import { engineMetrics } from './metrics.ts';
 import { kpiRoutes } from './kpis.ts';
 import { DraftStore, DRAFT_MIGRATIONS, lifecycleRoutes } from './lifecycle/index.ts';
 import { opsRoutes } from './ops.ts';
-import { InstalledStore, PACK_MIGRATIONS, packRoutes } from './packs/index.ts';
+import {
+  Deployments,
+  DEPLOYMENT_MIGRATIONS,
+  deploymentRoutes,
+  installAtStart,
+  InstalledStore,
+  PACK_MIGRATIONS,
+  packRoutes,
+} from './packs/index.ts';
 import { loadMasterKey, Vault, VAULT_MIGRATIONS, vaultRoutes } from './vault/index.ts';
 
 export const VERSION = '0.1.0';
@@ -29,9 +37,13 @@ export interface ServerOptions {
   readonly port?: number;
   /** @default 127.0.0.1 */
   readonly host?: string;
-  /** Flows to serve from the start, with the plant profile they run for (a deployed pack). */
+  /** Flows to serve from the start, with the plant profile they run for (not recorded as deployments). */
   readonly flows?: readonly Flow[];
   readonly profile?: PlantProfile;
+  /** The plant this server runs: its installed profile and deployed flows. @default MILLRACE_PLANT */
+  readonly plant?: string;
+  /** A pack folder to import (if not installed yet) and deploy to `plant` at start: the demo. */
+  readonly pack?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
 }
@@ -67,18 +79,36 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
     ...PACK_MIGRATIONS,
     ...DRAFT_MIGRATIONS,
     ...APPROVAL_MIGRATIONS,
+    ...DEPLOYMENT_MIGRATIONS,
   ]);
   let runtime: Runtime | undefined;
   try {
     const admin = bootstrapAdmin(db, env, log);
     // Keep the key file away from the data folder's backups with MILLRACE_MASTER_KEY_FILE.
     const vault = new Vault(db, loadMasterKey(env, env.MILLRACE_MASTER_KEY_FILE ?? join(o.dataDir, 'master.key')));
+    const audit = new Audit({ db });
+    const installed = new InstalledStore(db);
+    const deployments = new Deployments(db, installed, audit);
+    const secretIsSet = (name: string) => (vault.get(name) ?? env[name] ?? '') !== '';
+    const plant = o.plant ?? env.MILLRACE_PLANT;
+    if (o.pack) {
+      if (!plant)
+        throw new Error('a pack to deploy at start needs the plant to deploy it to (--plant / MILLRACE_PLANT)');
+      const done = installAtStart(o.pack, plant, { installed, deployments, audit, secretIsSet, now: Date.now });
+      log.info(done, 'pack installed at start');
+    }
+    const deployedIn = (code: string) => {
+      const profile = installed.plant(code)?.profile;
+      if (!profile) throw new Error(`plant ${code} is not installed here: import a pack with its profile first`);
+      return { profile, flows: deployments.flowsOf(code) };
+    };
+    const runs = o.flows && o.profile ? { flows: o.flows, profile: o.profile } : plant ? deployedIn(plant) : undefined;
     runtime = await startRuntime({
       // The secrets store first, then the environment (headless deployments and the demo).
       secrets: { get: (name) => vault.get(name) ?? env[name] },
       dataDir: o.dataDir,
-      flows: o.flows ?? [],
-      profile: o.profile ?? NO_PLANT,
+      flows: runs?.flows ?? [],
+      profile: runs?.profile ?? NO_PLANT,
       log: {
         debug: (msg, fields) => log.debug(fields ?? {}, msg),
         info: (msg, fields) => log.info(fields ?? {}, msg),
@@ -87,8 +117,6 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       },
     });
     const auth = new Auth({ db, log });
-    const audit = new Audit({ db });
-    const installed = new InstalledStore(db);
     const metrics = engineMetrics(runtime.engine);
     const routes: RouteDef[] = [];
     routes.push(
@@ -115,7 +143,11 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       ...packRoutes({
         installed,
         audit,
-        secretIsSet: (name) => (vault.get(name) ?? env[name] ?? '') !== '',
+        secretIsSet,
+      }),
+      ...deploymentRoutes({
+        deployments,
+        running: runs ? { plant: runs.profile.plant, runtime } : undefined,
       }),
       ...docsRoutes(() => routes, VERSION),
       {

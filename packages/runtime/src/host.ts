@@ -33,6 +33,12 @@ export interface Runtime {
   readonly sandbox: Sandbox;
   readonly plans: readonly FlowPlan[];
   readonly routes: ReadonlyMap<string, WebhookRoute>;
+  /**
+   * Deploys a flow (a new one, or another version of one deployed): compiled against this
+   * plant's connections, it takes new events at once — its webhooks answer, its listening
+   * triggers start — while runs of the version before finish on that version.
+   */
+  deploy(flow: Flow): Promise<FlowPlan>;
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
@@ -63,18 +69,18 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       connections[slot] = client;
     }
     const engine = new Engine({ ...o.engine, store, sandbox, log });
-    const plans = o.flows.map((flow) =>
-      compilePlan(flow, { nodes: impl.nodes, connections, params: o.profile.params ?? {}, plant: o.profile.plant }),
-    );
     const routes = new Map<string, WebhookRoute>();
+    const compile = (flow: Flow) =>
+      compilePlan(flow, { nodes: impl.nodes, connections, params: o.profile.params ?? {}, plant: o.profile.plant });
+    const plans = o.flows.map(compile);
     for (const plan of plans) {
       engine.deploy(plan);
       for (const [path, route] of webhookRoutes(plan, secrets)) routes.set(path, route);
     }
     await engine.start();
     // Listening triggers start once the engine can take their events.
-    const stopTriggers: Array<() => Promise<void>> = [];
-    for (const plan of plans) stopTriggers.push(await startTriggers(plan, engine, store, log));
+    const stopTriggers = new Map<string, () => Promise<void>>();
+    for (const plan of plans) stopTriggers.set(plan.id, await startTriggers(plan, engine, store, log));
     const retention = o.retentionMs ?? 7 * 24 * 3_600_000;
     const pruner = setInterval(() => {
       engine.prune(retention).catch((e: unknown) => log.error('retention failed', { error: String(e) }));
@@ -86,10 +92,25 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       sandbox,
       plans,
       routes,
+      async deploy(flow) {
+        // Everything that can fail (compiling, resolving the webhook secrets) before anything changes.
+        const plan = compile(flow);
+        const newRoutes = webhookRoutes(plan, secrets);
+        // The old version's listeners stop before the new ones start: one subscriber per flow.
+        await stopTriggers.get(plan.id)?.();
+        for (const [path, route] of routes) if (route.flowId === plan.id) routes.delete(path);
+        engine.deploy(plan);
+        for (const [path, route] of newRoutes) routes.set(path, route);
+        stopTriggers.set(plan.id, await startTriggers(plan, engine, store, log));
+        const i = plans.findIndex((p) => p.id === plan.id);
+        if (i === -1) plans.push(plan);
+        else plans[i] = plan;
+        return plan;
+      },
       async close(options = {}) {
         clearInterval(pruner);
         // Triggers stop first, so no new event arrives while the engine drains.
-        for (const stop of stopTriggers) await stop();
+        for (const stop of stopTriggers.values()) await stop();
         await engine.stop(options);
         for (const { def, client } of clients) await def.close?.(client);
         await sandbox.close();

@@ -1,0 +1,170 @@
+import { Type } from '@sinclair/typebox';
+import type { Flow } from '@millrace/flow-model';
+import type { Runtime } from '@millrace/runtime';
+import type { RouteDef } from '../api.ts';
+import type { Audit, AuditActor } from '../audit/index.ts';
+import type { Migration, ServerDb } from '../db.ts';
+import { conflict, HttpError, notFound } from '../problem.ts';
+import type { InstalledStore } from './store.ts';
+
+/**
+ * Deployments: which published version of a flow runs in which plant. The server runs one
+ * plant's runtime (the one it started for); deploying there takes effect at once, without a
+ * restart — new events go to the new version, runs under way finish on theirs. A deployment to
+ * another plant is recorded for the server that runs that plant.
+ */
+export const DEPLOYMENT_MIGRATIONS: Migration[] = [
+  {
+    version: 460,
+    name: 'deployments',
+    sql: `CREATE TABLE deployments (
+        plant TEXT NOT NULL,
+        flow_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        deployed_at INTEGER NOT NULL,
+        deployed_by TEXT NOT NULL,
+        PRIMARY KEY (plant, flow_id)
+      );`,
+  },
+];
+
+export interface Deployment {
+  readonly plant: string;
+  readonly flowId: string;
+  readonly version: string;
+  readonly deployedAt: number;
+  readonly deployedBy: string;
+}
+
+export class Deployments {
+  constructor(
+    private readonly db: ServerDb,
+    private readonly installed: InstalledStore,
+    private readonly audit: Audit,
+  ) {}
+
+  of(plant: string): Deployment[] {
+    return (
+      this.db.prepare('SELECT * FROM deployments WHERE plant = ? ORDER BY flow_id').all(plant) as Array<
+        Record<string, unknown>
+      >
+    ).map((r) => ({
+      plant: String(r.plant),
+      flowId: String(r.flow_id),
+      version: String(r.version),
+      deployedAt: Number(r.deployed_at),
+      deployedBy: String(r.deployed_by),
+    }));
+  }
+
+  /** The flows deployed to a plant, as published. */
+  flowsOf(plant: string): Flow[] {
+    return this.of(plant).map((d) => this.installed.flowVersion(d.flowId, d.version)!.flow);
+  }
+
+  /** The flow a deployment would run: the plant installed, the version published (not deprecated or retired). */
+  check(plant: string, flowId: string, version: string): Flow {
+    if (!this.installed.plant(plant))
+      throw notFound(`plant ${plant} is not installed (import a pack with its profile)`);
+    const v = this.installed.flowVersion(flowId, version);
+    if (!v) throw notFound(`flow ${flowId} ${version} is not published here`);
+    if (v.status !== 'published') throw conflict(`${flowId} ${version} is ${v.status}: deploy a published version`);
+    return v.flow;
+  }
+
+  /** Records a deployment with its audit record, in one transaction. */
+  record(
+    plant: string,
+    flowId: string,
+    version: string,
+    actor: AuditActor,
+    reason: string | undefined,
+    at: number,
+  ): void {
+    const before = this.of(plant).find((d) => d.flowId === flowId);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO deployments (plant, flow_id, version, deployed_at, deployed_by) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (plant, flow_id) DO UPDATE SET version = excluded.version, deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by`,
+        )
+        .run(plant, flowId, version, at, typeof actor === 'string' ? actor : actor.username);
+      this.audit.append({
+        actor,
+        action: 'flow.deploy',
+        target: { kind: 'flow', id: `${flowId}@${version}` },
+        ...(reason ? { reason } : {}),
+        before: { version: before?.version ?? null },
+        after: { version },
+        details: { plant, previous: before?.version ?? null },
+      });
+    })();
+  }
+}
+
+export function deploymentRoutes(deps: {
+  deployments: Deployments;
+  /** The plant this server runs, and its runtime (undefined when it runs none). */
+  running: { plant: string; runtime: Runtime } | undefined;
+  now?: () => number;
+}): RouteDef[] {
+  const now = deps.now ?? Date.now;
+  return [
+    {
+      method: 'get',
+      path: '/api/plants/:code/deployments',
+      access: 'viewer',
+      tag: 'plants',
+      summary: "What runs in a plant: each flow's deployed version",
+      handler({ params }) {
+        const plant = String(params.code);
+        return {
+          body: {
+            plant,
+            running: deps.running?.plant === plant,
+            deployments: deps.deployments
+              .of(plant)
+              .map((d) => ({ ...d, deployedAt: new Date(d.deployedAt).toISOString() })),
+          },
+        };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/plants/:code/deployments',
+      access: 'admin',
+      tag: 'plants',
+      summary: 'Deploys a published flow version to a plant (at once, when this server runs that plant)',
+      body: Type.Object(
+        {
+          flow: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
+          version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' }),
+          reason: Type.Optional(Type.String({ minLength: 3, maxLength: 1000 })),
+        },
+        { additionalProperties: false },
+      ),
+      responses: { 404: 'no such plant or flow version', 409: 'the version is deprecated or retired' },
+      async handler({ params, body, principal }) {
+        const plant = String(params.code);
+        const b = body as { flow: string; version: string; reason?: string };
+        const running = deps.running?.plant === plant ? deps.running.runtime : undefined;
+        const next = deps.deployments.check(plant, b.flow, b.version);
+        if (running) {
+          // Started first, recorded after: a version that cannot start here is not recorded either.
+          try {
+            await running.deploy(next);
+          } catch (e) {
+            throw new HttpError(
+              422,
+              'DEPLOY_FAILED',
+              'Deployment refused',
+              `${b.flow} ${b.version} cannot start in ${plant}: ${(e as Error).message}`,
+            );
+          }
+        }
+        deps.deployments.record(plant, b.flow, b.version, principal!, b.reason, now());
+        return { status: 201, body: { plant, flow: b.flow, version: b.version, running: running !== undefined } };
+      },
+    },
+  ];
+}

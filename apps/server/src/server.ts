@@ -147,6 +147,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       }),
       ...deploymentRoutes({
         deployments,
+        secretIsSet,
         running: runs ? { plant: runs.profile.plant, runtime } : undefined,
       }),
       ...docsRoutes(() => routes, VERSION),

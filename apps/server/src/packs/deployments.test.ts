@@ -141,4 +141,37 @@ describe('deployments', () => {
     const d = (await call('GET', '/api/plants/P100/deployments')).json as { deployments: Array<{ version: string }> };
     expect(d.deployments.map((x) => x.version)).toEqual(['1.1.0']);
   });
+
+  it("sets a plant's profile when it validates and its secrets are set, and says the running plant needs a restart", async () => {
+    const profile = { schemaVersion: 1, plant: 'P100', name: 'Plant 100 (Hamburg)' };
+    expect(await call('PUT', '/api/plants/P100', { profile, reason: 'full name' })).toMatchObject({
+      status: 200,
+      json: { plant: 'P100', restartNeeded: true },
+    });
+    expect(
+      (await call('PUT', '/api/plants/P300', { profile: { ...profile, plant: 'P300', name: 'Plant 300' } })).status,
+    ).toBe(201);
+    const withSecret = {
+      ...profile,
+      connections: {
+        api: {
+          type: 'http',
+          baseUrl: 'http://127.0.0.1:9',
+          auth: { kind: 'bearer', token: { secret: 'NOT_SET_ANYWHERE' } },
+        },
+      },
+    };
+    const missing = await call('PUT', '/api/plants/P100', { profile: withSecret });
+    expect(missing).toMatchObject({ status: 422, json: { code: 'SECRETS_MISSING' } });
+    expect((await call('PUT', '/api/plants/P100', { profile: { ...profile, timezone: 7 } })).json.code).toBe(
+      'PROFILE_INVALID',
+    );
+    expect((await call('PUT', '/api/plants/P200', { profile })).status).toBe(400);
+    const plants = (await call('GET', '/api/plants')).json.plants as Array<{ code: string; name: string }>;
+    expect(plants.map((p) => `${p.code}:${p.name}`)).toEqual(['P100:Plant 100 (Hamburg)', 'P300:Plant 300']);
+    expect(server.audit.list({ action: 'plant.*' }).map((r) => `${r.action} ${r.target.id}`)).toEqual([
+      'plant.create P300',
+      'plant.update P100',
+    ]);
+  });
 });

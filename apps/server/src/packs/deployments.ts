@@ -1,11 +1,19 @@
 import { Type } from '@sinclair/typebox';
-import type { Flow } from '@millrace/flow-model';
+import { catalog } from '@millrace/flow-nodes/catalog';
+import {
+  isSecretRef,
+  loadProfile,
+  serializeProfile,
+  validateFlowPublishable,
+  type Flow,
+  type PlantProfile,
+} from '@millrace/flow-model';
 import type { Runtime } from '@millrace/runtime';
 import type { RouteDef } from '../api.ts';
 import type { Audit, AuditActor } from '../audit/index.ts';
 import type { Migration, ServerDb } from '../db.ts';
 import { conflict, HttpError, notFound } from '../problem.ts';
-import type { InstalledStore } from './store.ts';
+import { digestOf, type InstalledStore } from './store.ts';
 
 /**
  * Deployments: which published version of a flow runs in which plant. The server runs one
@@ -39,8 +47,8 @@ export interface Deployment {
 export class Deployments {
   constructor(
     private readonly db: ServerDb,
-    private readonly installed: InstalledStore,
-    private readonly audit: Audit,
+    readonly installed: InstalledStore,
+    readonly audit: Audit,
   ) {}
 
   of(plant: string): Deployment[] {
@@ -104,12 +112,87 @@ export class Deployments {
 
 export function deploymentRoutes(deps: {
   deployments: Deployments;
+  /** Whether a secret is set (the secrets store, then the environment). */
+  secretIsSet: (name: string) => boolean;
   /** The plant this server runs, and its runtime (undefined when it runs none). */
   running: { plant: string; runtime: Runtime } | undefined;
   now?: () => number;
 }): RouteDef[] {
   const now = deps.now ?? Date.now;
+  const { installed, audit } = deps.deployments;
   return [
+    {
+      method: 'put',
+      path: '/api/plants/:code',
+      access: 'admin',
+      tag: 'plants',
+      summary: "Sets a plant's profile: validated, its secrets set, every flow deployed there still valid with it",
+      body: Type.Object(
+        {
+          profile: Type.Object({}, { additionalProperties: true }),
+          reason: Type.Optional(Type.String({ minLength: 3, maxLength: 1000 })),
+        },
+        { additionalProperties: false },
+      ),
+      responses: { 422: 'the profile is invalid, names a secret that is not set, or breaks a deployed flow' },
+      handler({ params, body, principal }) {
+        const code = String(params.code);
+        const b = body as { profile: Record<string, unknown>; reason?: string };
+        const loaded = loadProfile(b.profile, { catalog });
+        if (!loaded.ok)
+          throw new HttpError(
+            422,
+            'PROFILE_INVALID',
+            'Profile invalid',
+            `the profile is invalid: ${loaded.problems.length} problem(s)`,
+            { problems: loaded.problems },
+          );
+        const profile = loaded.value;
+        if (profile.plant !== code)
+          throw new HttpError(
+            400,
+            'BAD_REQUEST',
+            'Bad request',
+            `/profile/plant: is "${profile.plant}", but this is plant ${code}`,
+          );
+        const missing = secretNames(profile).filter((n) => !deps.secretIsSet(n));
+        if (missing.length > 0)
+          throw new HttpError(
+            422,
+            'SECRETS_MISSING',
+            'Secrets missing',
+            `set these secrets first (PUT /api/secrets/<name>): ${missing.join(', ')}`,
+          );
+        const problems = deps.deployments.flowsOf(code).flatMap((f) =>
+          validateFlowPublishable(f, { catalog, profile, profileFile: `plant ${code}` }).map((p) => ({
+            ...p,
+            flow: f.id,
+          })),
+        );
+        if (problems.length > 0)
+          throw new HttpError(
+            422,
+            'PROFILE_BREAKS_FLOWS',
+            'Profile breaks deployed flows',
+            `the flows deployed to ${code} would not run with it`,
+            { problems },
+          );
+        const before = installed.plant(code);
+        const text = serializeProfile(profile);
+        installed.setPlant(profile, text, principal!.username, now(), () =>
+          audit.append({
+            actor: principal!,
+            action: before ? 'plant.update' : 'plant.create',
+            target: { kind: 'plant', id: code },
+            ...(b.reason ? { reason: b.reason } : {}),
+            ...(before ? { before: { digest: before.digest } } : {}),
+            after: { digest: digestOf(text) },
+          }),
+        );
+        // Connections are opened when the runtime starts: the running plant takes it at its next start.
+        return { status: before ? 200 : 201, body: { plant: code, restartNeeded: deps.running?.plant === code } };
+      },
+    },
     {
       method: 'get',
       path: '/api/plants/:code/deployments',
@@ -167,4 +250,16 @@ export function deploymentRoutes(deps: {
       },
     },
   ];
+}
+
+/** The secrets a profile names. */
+function secretNames(profile: PlantProfile): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (isSecretRef(v)) out.add(v.secret);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(profile);
+  return [...out];
 }

@@ -121,6 +121,20 @@ export class InstalledStore {
     return r && { files: JSON.parse(String(r.files)) as Record<string, string> };
   }
 
+  /** Sets one plant's profile (with what else must commit with it, such as its audit record). */
+  setPlant(profile: PlantProfile, text: string, by: string, at: number, also: () => void): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO plants (code, name, profile, digest, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (code) DO UPDATE SET name = excluded.name, profile = excluded.profile, digest = excluded.digest,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+        )
+        .run(profile.plant, profile.name, text, digestOf(text), at, by);
+      also();
+    })();
+  }
+
   /** Writes a whole import in one transaction: all of it, or (on any throw) none of it. */
   install(
     x: {

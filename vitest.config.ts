@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['packages/**/*.test.ts', 'flow-nodes/**/*.test.ts', 'apps/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
+    // The server checks its answers against the schemas its OpenAPI document publishes.
+    env: { MILLRACE_CHECK_RESPONSES: '1' },
   },
 });

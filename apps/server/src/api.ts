@@ -19,6 +19,11 @@ export interface RouteDef {
   readonly body?: TSchema;
   /** Query parameters (strings), validated the same way. */
   readonly query?: TSchema;
+  /**
+   * The success body's schema: in the OpenAPI document, and checked on every answer when
+   * MILLRACE_CHECK_RESPONSES=1 (the test suite sets it), so the document cannot lie.
+   */
+  readonly response?: TSchema;
   /** Answers worth documenting besides the success. */
   readonly responses?: Readonly<Record<number, string>>;
   handler(ctx: RouteContext): Promise<RouteResult> | RouteResult;
@@ -102,6 +107,17 @@ export function mountRoutes(router: Router, routes: readonly RouteDef[], auth: A
       if (res.headersSent) return;
       for (const [k, v] of Object.entries(result?.headers ?? {})) res.setHeader(k, v);
       const status = result?.status ?? (result?.body === undefined ? 204 : 200);
+      if (route.response && result?.body !== undefined && process.env.MILLRACE_CHECK_RESPONSES === '1') {
+        const problems = check(
+          validator(route.response),
+          JSON.parse(JSON.stringify(result.body)) as unknown,
+          '/response',
+        );
+        if (problems.length > 0)
+          throw new Error(
+            `${route.method.toUpperCase()} ${route.path} answered against its own schema: ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`,
+          );
+      }
       if (result?.body === undefined) res.status(status).end();
       else res.status(status).json(result.body);
     });

@@ -23,7 +23,9 @@ export function openApiDocument(routes: readonly RouteDef[], version: string): R
       schema: plain(schema),
     }));
     const responses: Record<string, unknown> = {
-      '2XX': { description: 'done' },
+      '2XX': r.response
+        ? { description: 'done', content: { 'application/json': { schema: plain(r.response) } } }
+        : { description: 'done' },
       ...(r.access === 'public'
         ? {}
         : { 401: problem('no or wrong credentials'), 403: problem(`needs the ${r.access} role`) }),

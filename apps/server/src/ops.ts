@@ -4,6 +4,7 @@ import type { RouteDef } from './api.ts';
 import type { Audit } from './audit/index.ts';
 import type { Principal } from './roles.ts';
 import { badRequest, conflict, notFound } from './problem.ts';
+import { BulkReplayAnswer, DeadLetterList, DiscardAnswer, ReplayAnswer, RunList } from './schemas.ts';
 
 /**
  * Operations (DESIGN §6): runs with their steps, and the dead-letter inbox — inspect, replay
@@ -119,6 +120,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/runs',
+      response: RunList,
       access: 'viewer',
       tag: 'runs',
       summary: 'Runs, newest first, by flow, status, plant, business key and accept time; paged with `before`',
@@ -190,6 +192,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/dead-letters',
+      response: DeadLetterList,
       access: 'viewer',
       tag: 'dead letters',
       summary: 'The dead-letter inbox, newest first',
@@ -226,6 +229,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
     {
       method: 'post',
       path: '/api/dead-letters/:id/replay',
+      response: ReplayAnswer,
       access: 'analyst',
       tag: 'dead letters',
       summary: 'Replays a dead letter from where it stopped, on the active (or a given) version',
@@ -251,6 +255,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
     {
       method: 'post',
       path: '/api/dead-letters/replay',
+      response: BulkReplayAnswer,
       access: 'analyst',
       tag: 'dead letters',
       summary: 'Replays many dead letters with one reason; answers per dead letter',
@@ -279,6 +284,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
     {
       method: 'post',
       path: '/api/dead-letters/:id/discard',
+      response: DiscardAnswer,
       access: 'analyst',
       tag: 'dead letters',
       summary: 'Discards a dead letter (the run ends discarded) with a reason',

@@ -1,6 +1,47 @@
+import { Type } from '@sinclair/typebox';
 import type { RouteDef } from './api.ts';
 import { referencePage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
+import { JsonObject } from './schemas.ts';
+
+const Operation = Type.Object({
+  summary: Type.String(),
+  tags: Type.Array(Type.String()),
+  security: Type.Optional(Type.Array(Type.Unknown())),
+  'x-role': Type.Optional(Type.String()),
+  parameters: Type.Optional(
+    Type.Array(
+      Type.Object({
+        name: Type.String(),
+        in: Type.Union([Type.Literal('path'), Type.Literal('query')]),
+        required: Type.Boolean(),
+        schema: JsonObject('a JSON Schema'),
+      }),
+    ),
+  ),
+  requestBody: Type.Optional(JsonObject('the JSON body and its JSON Schema')),
+  responses: Type.Record(Type.String(), JsonObject('a response: description, and the schema of its content')),
+});
+
+const OpenApi = Type.Object({
+  openapi: Type.Literal('3.1.0'),
+  info: Type.Object({ title: Type.String(), version: Type.String(), description: Type.String() }),
+  components: JsonObject('security schemes and the Problem schema'),
+  security: Type.Array(Type.Unknown()),
+  paths: Type.Record(
+    Type.String(),
+    Type.Object(
+      {
+        get: Type.Optional(Operation),
+        post: Type.Optional(Operation),
+        put: Type.Optional(Operation),
+        patch: Type.Optional(Operation),
+        delete: Type.Optional(Operation),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+});
 
 /** The API's own description: OpenAPI 3.1 and a rendered reference, both public (nothing secret in them). */
 export function docsRoutes(all: () => readonly RouteDef[], version: string): RouteDef[] {
@@ -8,6 +49,7 @@ export function docsRoutes(all: () => readonly RouteDef[], version: string): Rou
     {
       method: 'get',
       path: '/api/openapi.json',
+      response: OpenApi,
       access: 'public',
       tag: 'about',
       summary: 'This API as an OpenAPI 3.1 document',

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { timeOfId, type Engine, type EndedRun, type FlowPlan, type Store } from '@millrace/engine';
 import type { RouteDef } from './api.ts';
 import { badRequest } from './problem.ts';
+import { BusinessKpisAnswer } from './schemas.ts';
 
 /**
  * Business KPIs (DESIGN §1 step 5, §6) at GET /api/metrics/business, per flow and plant, from the
@@ -290,6 +291,7 @@ export function kpiRoutes(deps: KpiDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/metrics/business',
+      response: BusinessKpisAnswer,
       access: 'viewer',
       tag: 'metrics',
       summary:

@@ -4,7 +4,15 @@ import type { RouteDef } from './api.ts';
 import type { Audit } from './audit/index.ts';
 import type { Principal } from './roles.ts';
 import { badRequest, conflict, notFound } from './problem.ts';
-import { BulkReplayAnswer, DeadLetterList, DiscardAnswer, ReplayAnswer, RunList } from './schemas.ts';
+import {
+  BulkReplayAnswer,
+  DeadLetterDetail,
+  DeadLetterList,
+  DiscardAnswer,
+  ReplayAnswer,
+  RunList,
+  RunTrace,
+} from './schemas.ts';
 
 /**
  * Operations (DESIGN §6): runs with their steps, and the dead-letter inbox — inspect, replay
@@ -177,6 +185,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/runs/:id',
+      response: RunTrace,
       access: 'viewer',
       tag: 'runs',
       summary: 'A run with every step: input, output, error, attempts, timings',
@@ -218,6 +227,7 @@ export function opsRoutes(deps: OpsDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/dead-letters/:id',
+      response: DeadLetterDetail,
       access: 'viewer',
       tag: 'dead letters',
       summary: "A dead letter with the failed step's input and every attempt",

@@ -158,4 +158,32 @@ describe('the server', () => {
     expect(broken.type).toMatch(/^application\/problem\+json/);
     expect(broken.json).toMatchObject({ code: 'AUDIT_CHAIN_BROKEN', brokenAt: seq });
   });
+
+  it('publishes a response schema for every route that answers JSON', async () => {
+    const doc = (await api('GET', '/api/openapi.json')).json as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>
+      >;
+    };
+    // Not JSON (the reference page, Prometheus text), or nothing but 204.
+    const notJson = [
+      'delete /api/flows/:id/draft',
+      'delete /api/secrets/:name',
+      'delete /api/tokens/:id',
+      'get /api/docs',
+      'get /metrics',
+      'post /api/auth/logout',
+    ];
+    const without = server.routes
+      .filter((r) => {
+        const op = doc.paths[r.path.replace(/:([A-Za-z_]+)/g, '{$1}')]?.[r.method];
+        const schema = op?.responses['2XX']?.content?.['application/json']?.schema;
+        return typeof schema !== 'object' || schema === null;
+      })
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    expect(without).toEqual(notJson);
+    expect(server.routes.length - notJson.length).toBeGreaterThan(40);
+  });
 });

@@ -8,6 +8,7 @@ import type { ServerDb } from '../db.ts';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../problem.ts';
 import { allows, isRole, type Principal } from '../roles.ts';
 import { SignatureLimiter, type SignatureLimits } from './limiter.ts';
+import { PendingApprovals, RunSignatures, SignatureAnswer } from './schemas.ts';
 import { isUniqueViolation, signatureJson, SignatureStore, type Signature } from './signatures.ts';
 
 /** The channel the approval node waits on (flow-nodes/approval/definition.ts), keyed "<runId>/<nodeId>". */
@@ -182,6 +183,7 @@ export function approvalRoutes(deps: ApprovalDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/approvals',
+      response: PendingApprovals,
       access: 'viewer',
       tag: 'approvals',
       summary: 'Pending approvals: runs waiting for a signed decision, with the meaning and the input to be signed',
@@ -228,6 +230,7 @@ export function approvalRoutes(deps: ApprovalDeps): RouteDef[] {
     {
       method: 'post',
       path: '/api/approvals/:runId/:nodeId/sign',
+      response: SignatureAnswer,
       access: 'approver',
       tag: 'approvals',
       summary:
@@ -326,6 +329,7 @@ export function approvalRoutes(deps: ApprovalDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/runs/:id/signatures',
+      response: RunSignatures,
       access: 'viewer',
       tag: 'approvals',
       summary: "A run's electronic signatures (kept when the run itself is pruned)",

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteDef } from '../api.ts';
 import { HttpError } from '../problem.ts';
+import { DigitsId, Iso, NullableString, Sha256Hex } from '../schemas.ts';
 import { MAX_LIST, type Audit, type AuditRecord } from './audit.ts';
 
 const AuditQuery = Type.Object(
@@ -25,6 +26,34 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const NullableDigest = Type.Union([Sha256Hex, Type.Null()]);
+
+const AuditList = Type.Object({
+  records: Type.Array(
+    Type.Object({
+      seq: Type.Integer({ minimum: 1 }),
+      at: Iso,
+      actor: Type.String({ description: "a username, or 'system'" }),
+      actorRole: Type.String({ description: "the actor's role then, or 'system'" }),
+      action: Type.String(),
+      target: Type.Object({ kind: Type.String(), id: Type.String() }),
+      reason: NullableString,
+      beforeDigest: NullableDigest,
+      afterDigest: NullableDigest,
+      details: Type.Unknown({ description: 'an object (the raw text if a row was edited into something else)' }),
+      prevHash: Sha256Hex,
+      hash: Sha256Hex,
+    }),
+  ),
+  next: Type.Union([DigitsId, Type.Null()]),
+});
+
+const AuditIntact = Type.Object({
+  ok: Type.Literal(true),
+  rows: Type.Integer({ minimum: 0 }),
+  head: Type.Union([Type.Object({ seq: Type.Integer({ minimum: 1 }), hash: Sha256Hex }), Type.Null()]),
+});
+
 /** A record as the API shows it: times as ISO text. */
 export const auditRecordJson = (r: AuditRecord) => ({ ...r, at: new Date(r.at).toISOString() });
 
@@ -34,6 +63,7 @@ export function auditRoutes(audit: Audit): RouteDef[] {
     {
       method: 'get',
       path: '/api/audit',
+      response: AuditList,
       access: 'admin',
       tag: 'audit',
       summary:
@@ -65,6 +95,7 @@ export function auditRoutes(audit: Audit): RouteDef[] {
     {
       method: 'get',
       path: '/api/audit/verify',
+      response: AuditIntact,
       access: 'admin',
       tag: 'audit',
       summary:

@@ -3,7 +3,7 @@ import type { RouteDef } from '../api.ts';
 import { actorOf, type Audit } from '../audit/index.ts';
 import { HttpError } from '../problem.ts';
 import type { Auth } from './auth.ts';
-import { LoginBody, passwordOf } from './schemas.ts';
+import { LoginAnswer, LoginBody, MeAnswer, passwordOf } from './schemas.ts';
 import { tokenRoutes } from './tokens.ts';
 import { userRoutes } from './users.ts';
 
@@ -158,6 +158,7 @@ function sessionRoutes(auth: Auth): RouteDef[] {
     {
       method: 'post',
       path: '/api/auth/login',
+      response: LoginAnswer,
       access: 'public',
       tag: 'auth',
       summary: 'Log in with username and password; sets the session cookie (http-only, SameSite=Strict)',
@@ -186,6 +187,7 @@ function sessionRoutes(auth: Auth): RouteDef[] {
     {
       method: 'get',
       path: '/api/auth/me',
+      response: MeAnswer,
       access: 'viewer',
       tag: 'auth',
       summary: 'Who is calling: id, username, role, and whether by token or session',

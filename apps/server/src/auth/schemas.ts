@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { badRequest } from '../problem.ts';
 import { ROLES } from '../roles.ts';
+import { Iso, NullableIso } from '../schemas.ts';
 
 /**
  * Request schemas of the auth routes. Every body is closed (additionalProperties: false), so a
@@ -75,5 +76,63 @@ export const TokenListQuery = Type.Object({
     }),
   ),
 });
+
+// -- answers. Closed (additionalProperties: false): a hash or a secret added to an answer by
+// mistake fails the answer check of the test suite instead of reaching a client.
+
+const Uuid = Type.String({ format: 'uuid' });
+const closed = { additionalProperties: false } as const;
+
+export const UserAnswer = Type.Object(
+  { id: Uuid, username: Type.String(), role: RoleSchema, disabled: Type.Boolean(), createdAt: Iso },
+  closed,
+);
+export const UserList = Type.Object({ users: Type.Array(UserAnswer) }, closed);
+
+export const LoginAnswer = Type.Object(
+  { user: Type.Object({ id: Uuid, username: Type.String(), role: RoleSchema }, closed) },
+  closed,
+);
+
+export const MeAnswer = Type.Object(
+  {
+    id: Uuid,
+    username: Type.String(),
+    role: RoleSchema,
+    via: Type.Union([Type.Literal('token'), Type.Literal('session')]),
+  },
+  closed,
+);
+
+export const NewTokenAnswer = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    token: Type.String({ description: 'the API token itself: shown in this answer only, never again' }),
+    expiresAt: NullableIso,
+  },
+  closed,
+);
+
+export const TokenList = Type.Object(
+  {
+    tokens: Type.Array(
+      Type.Object(
+        {
+          id: Uuid,
+          name: Type.String(),
+          userId: Uuid,
+          username: Type.String(),
+          createdAt: Iso,
+          lastUsedAt: NullableIso,
+          expiresAt: NullableIso,
+          revokedAt: NullableIso,
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

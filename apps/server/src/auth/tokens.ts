@@ -1,7 +1,7 @@
 import type { RouteDef } from '../api.ts';
 import { forbidden, notFound } from '../problem.ts';
 import type { Auth } from './auth.ts';
-import { iso, NewTokenBody, TokenListQuery } from './schemas.ts';
+import { iso, NewTokenAnswer, NewTokenBody, TokenList, TokenListQuery } from './schemas.ts';
 import { newApiToken, sha256Hex } from './secrets.ts';
 import type { TokenRow } from './store.ts';
 
@@ -26,6 +26,7 @@ export function tokenRoutes(auth: Auth): RouteDef[] {
     {
       method: 'post',
       path: '/api/tokens',
+      response: NewTokenAnswer,
       access: 'viewer',
       tag: 'auth',
       summary: 'Create an API token for yourself; the answer is the only time the token is shown',
@@ -48,6 +49,7 @@ export function tokenRoutes(auth: Auth): RouteDef[] {
     {
       method: 'get',
       path: '/api/tokens',
+      response: TokenList,
       access: 'viewer',
       tag: 'auth',
       summary: "Your API tokens, including revoked and expired ones (admins: ?all=1 for everyone's)",

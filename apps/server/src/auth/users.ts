@@ -2,7 +2,7 @@ import type { RouteDef } from '../api.ts';
 import { conflict, notFound } from '../problem.ts';
 import type { Role } from '../roles.ts';
 import type { Auth } from './auth.ts';
-import { iso, NewUserBody, passwordOf, UserPatchBody } from './schemas.ts';
+import { iso, NewUserBody, passwordOf, UserAnswer, UserList, UserPatchBody } from './schemas.ts';
 import { hashPassword } from './secrets.ts';
 import type { UserRow } from './store.ts';
 
@@ -22,6 +22,7 @@ export function userRoutes(auth: Auth): RouteDef[] {
     {
       method: 'get',
       path: '/api/users',
+      response: UserList,
       access: 'admin',
       tag: 'auth',
       summary: 'Every user (id, username, role, disabled, createdAt)',
@@ -30,6 +31,7 @@ export function userRoutes(auth: Auth): RouteDef[] {
     {
       method: 'post',
       path: '/api/users',
+      response: UserAnswer,
       access: 'admin',
       tag: 'auth',
       summary: 'Create a user with a role and an initial password (at least 12 characters)',
@@ -47,6 +49,7 @@ export function userRoutes(auth: Auth): RouteDef[] {
     {
       method: 'patch',
       path: '/api/users/:id',
+      response: UserAnswer,
       access: 'admin',
       tag: 'auth',
       summary: "Change a user's role, disable or enable them, or set their password",

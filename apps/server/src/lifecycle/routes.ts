@@ -17,6 +17,7 @@ import type { Audit } from '../audit/index.ts';
 import { badRequest, conflict, HttpError, notFound } from '../problem.ts';
 import { digestOf, type InstalledStore } from '../packs/index.ts';
 import type { DraftStore } from './drafts.ts';
+import { DraftAnswer, DraftSaved, FlowDiff, Published, Validation, VersionStatusSet } from './schemas.ts';
 
 /**
  * The life of a flow (DESIGN §3, §6): a draft saved as often as wanted; validation on demand;
@@ -59,6 +60,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/flows/:id/draft',
+      response: DraftAnswer,
       access: 'viewer',
       tag: 'flows',
       summary: "A flow's draft with its revision and structural problems",
@@ -80,6 +82,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
     {
       method: 'put',
       path: '/api/flows/:id/draft',
+      response: DraftSaved,
       access: 'analyst',
       tag: 'flows',
       summary: 'Saves a draft (autosave: saved even with problems, which come back); revision guards concurrent edits',
@@ -125,6 +128,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
     {
       method: 'post',
       path: '/api/flows/:id/validate',
+      response: Validation,
       access: 'viewer',
       tag: 'flows',
       summary: 'Validates the draft at publishable level, against a plant when given',
@@ -145,6 +149,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
     {
       method: 'post',
       path: '/api/flows/:id/publish',
+      response: Published,
       access: 'admin',
       tag: 'flows',
       summary: 'Publishes the draft as an immutable version: it must validate and pass its test cases',
@@ -224,6 +229,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/flows/:id/diff',
+      response: FlowDiff,
       access: 'viewer',
       tag: 'flows',
       summary: 'The semantic difference between two versions (or a version and the draft)',
@@ -239,6 +245,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
     ...(['deprecate', 'retire'] as const).map((action): RouteDef => ({
       method: 'post',
       path: `/api/flows/:id/versions/:version/${action}`,
+      response: VersionStatusSet(action === 'deprecate' ? 'deprecated' : 'retired'),
       access: 'admin',
       tag: 'flows',
       summary:

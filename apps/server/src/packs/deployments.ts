@@ -13,6 +13,7 @@ import type { RouteDef } from '../api.ts';
 import type { Audit, AuditActor } from '../audit/index.ts';
 import type { Migration, ServerDb } from '../db.ts';
 import { conflict, HttpError, notFound } from '../problem.ts';
+import { Deployed, DeploymentList, PlantSet } from './schemas.ts';
 import { digestOf, type InstalledStore } from './store.ts';
 
 /**
@@ -124,6 +125,7 @@ export function deploymentRoutes(deps: {
     {
       method: 'put',
       path: '/api/plants/:code',
+      response: PlantSet,
       access: 'admin',
       tag: 'plants',
       summary: "Sets a plant's profile: validated, its secrets set, every flow deployed there still valid with it",
@@ -196,6 +198,7 @@ export function deploymentRoutes(deps: {
     {
       method: 'get',
       path: '/api/plants/:code/deployments',
+      response: DeploymentList,
       access: 'viewer',
       tag: 'plants',
       summary: "What runs in a plant: each flow's deployed version",
@@ -215,6 +218,7 @@ export function deploymentRoutes(deps: {
     {
       method: 'post',
       path: '/api/plants/:code/deployments',
+      response: Deployed,
       access: 'admin',
       tag: 'plants',
       summary: 'Deploys a published flow version to a plant (at once, when this server runs that plant)',

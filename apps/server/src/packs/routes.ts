@@ -4,6 +4,7 @@ import type { RouteDef } from '../api.ts';
 import type { Audit } from '../audit/index.ts';
 import { HttpError, notFound } from '../problem.ts';
 import { planImport, type ImportPlan } from './plan.ts';
+import { FlowDocument, FlowList, ImportAnswer, PackExport, PackList, PlantList } from './schemas.ts';
 import { digestOf, type InstalledStore } from './store.ts';
 
 export interface PackDeps {
@@ -35,6 +36,7 @@ export function packRoutes(deps: PackDeps): RouteDef[] {
     {
       method: 'post',
       path: '/api/packs/import',
+      response: ImportAnswer,
       access: 'admin',
       tag: 'packs',
       summary: 'Imports a pack (its files as text) — or with dryRun only shows what would change',
@@ -88,6 +90,7 @@ export function packRoutes(deps: PackDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/packs',
+      response: PackList,
       access: 'viewer',
       tag: 'packs',
       summary: 'The packs imported here',
@@ -98,6 +101,7 @@ export function packRoutes(deps: PackDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/packs/:name/:version/export',
+      response: PackExport,
       access: 'viewer',
       tag: 'packs',
       summary: 'A pack as it was imported: its files, with secret references and never values',
@@ -120,6 +124,7 @@ export function packRoutes(deps: PackDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/plants',
+      response: PlantList,
       access: 'viewer',
       tag: 'plants',
       summary: 'The plants and their profiles (connections name secrets, never hold them)',
@@ -138,6 +143,7 @@ export function packRoutes(deps: PackDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/flows',
+      response: FlowList,
       access: 'viewer',
       tag: 'flows',
       summary: 'Published flows with their versions',
@@ -172,6 +178,7 @@ export function packRoutes(deps: PackDeps): RouteDef[] {
     {
       method: 'get',
       path: '/api/flows/:id/versions/:version',
+      response: FlowDocument,
       access: 'viewer',
       tag: 'flows',
       summary: 'One published flow version, as published',

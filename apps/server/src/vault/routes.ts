@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { RouteDef } from '../api.ts';
 import type { Audit } from '../audit/index.ts';
 import { badRequest, notFound } from '../problem.ts';
+import { Iso } from '../schemas.ts';
 import { SECRET_NAME_PATTERN, type Vault } from './vault.ts';
 
 const nameOf = (text: string | undefined): string => {
@@ -10,12 +11,38 @@ const nameOf = (text: string | undefined): string => {
   return text;
 };
 
+// Closed (additionalProperties: false): a value, or anything derived from one, must never be answered.
+const SecretList = Type.Object(
+  {
+    secrets: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ pattern: SECRET_NAME_PATTERN }),
+          createdAt: Iso,
+          updatedAt: Iso,
+          updatedBy: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+const SecretSet = Type.Object(
+  {
+    name: Type.String({ pattern: SECRET_NAME_PATTERN }),
+    status: Type.Union([Type.Literal('created'), Type.Literal('replaced')]),
+  },
+  { additionalProperties: false },
+);
+
 /** Secrets over the API: admins set and delete them; anyone may see which exist, never a value. */
 export function vaultRoutes(vault: Vault, audit?: Audit): RouteDef[] {
   return [
     {
       method: 'get',
       path: '/api/secrets',
+      response: SecretList,
       access: 'viewer',
       tag: 'secrets',
       summary: 'The secrets that are set: names and dates only, never values',
@@ -24,6 +51,7 @@ export function vaultRoutes(vault: Vault, audit?: Audit): RouteDef[] {
     {
       method: 'put',
       path: '/api/secrets/:name',
+      response: SecretSet,
       access: 'admin',
       tag: 'secrets',
       summary: 'Sets a secret (write-only: its value is never shown again)',

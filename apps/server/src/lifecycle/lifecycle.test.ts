@@ -160,4 +160,39 @@ describe('the life of a flow', () => {
     );
     expect(server.audit.verify().ok).toBe(true);
   });
+
+  it("test-runs the draft: its own cases, or cases sent along, each with every node's input and output", async () => {
+    await call('PUT', '/api/flows/qms-decisions/draft', { flow: FLOW, tests: TESTS });
+    const own = await call('POST', '/api/flows/qms-decisions/test-run', {});
+    expect(own.status).toBe(200);
+    const cases = own.json.cases as Array<{
+      name: string;
+      ok: boolean;
+      trace: { steps: Array<{ node: string; input: unknown }> };
+    }>;
+    expect(own.json.ok).toBe(true);
+    expect(cases.map((c) => c.ok)).toEqual([true, true]);
+    expect(cases[0]!.trace.steps.find((st) => st.node === 'kind')!.input).toMatchObject({ type: 'inspection.decided' });
+    const sent = await call('POST', '/api/flows/qms-decisions/test-run', {
+      cases: [
+        {
+          name: 'a decision that should not wake anything',
+          event: { eventId: 'e', type: 'inspection.decided', data: { id: 'I-1' } },
+          expect: { skips: ['wake'] },
+        },
+      ],
+    });
+    expect(sent.json.ok).toBe(false);
+    expect((sent.json.cases as Array<{ failures: string[] }>)[0]!.failures.join()).toMatch(/node "wake" ran/);
+    const bad = await call('POST', '/api/flows/qms-decisions/test-run', {
+      cases: [{ name: 'x', expect: { visits: ['nowhere'] } }],
+    });
+    expect(bad).toMatchObject({ status: 422, json: { code: 'FLOW_TESTS_INVALID' } });
+  });
+
+  it('answers 422, not a crash, when a diff meets a draft that is not a flow yet', async () => {
+    await call('PUT', '/api/flows/qms-decisions/draft', { flow: { id: 'qms-decisions', nodes: 'later' } });
+    const diff = await call('GET', '/api/flows/qms-decisions/diff?from=1.0.0&to=draft');
+    expect(diff).toMatchObject({ status: 422, json: { code: 'FLOW_INVALID' } });
+  });
 });

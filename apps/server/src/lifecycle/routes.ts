@@ -17,7 +17,15 @@ import type { Audit } from '../audit/index.ts';
 import { badRequest, conflict, HttpError, notFound } from '../problem.ts';
 import { digestOf, type InstalledStore } from '../packs/index.ts';
 import type { DraftStore } from './drafts.ts';
-import { DraftAnswer, DraftSaved, FlowDiff, Published, Validation, VersionStatusSet } from './schemas.ts';
+import {
+  DraftAnswer,
+  DraftSaved,
+  FlowDiff,
+  Published,
+  TestRunAnswer,
+  Validation,
+  VersionStatusSet,
+} from './schemas.ts';
 
 /**
  * The life of a flow (DESIGN §3, §6): a draft saved as often as wanted; validation on demand;
@@ -50,7 +58,21 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
     return p.profile;
   };
   const versionOf = (id: string, version: string): Flow => {
-    if (version === 'draft') return draftOf(id).flow as Flow;
+    if (version === 'draft') {
+      // A draft is saved as it is; a diff needs at least a flow's shape.
+      const problems = validateFlowStructure(draftOf(id).flow);
+      if (problems.length > 0)
+        throw new HttpError(
+          422,
+          'FLOW_INVALID',
+          'Draft not diffable',
+          `the draft is not a flow yet: ${problems.length} problem(s)`,
+          {
+            problems,
+          },
+        );
+      return draftOf(id).flow as Flow;
+    }
     const v = installed.flowVersion(id, version);
     if (!v) throw notFound(`flow ${id} ${version} is not published here`);
     return v.flow;
@@ -144,6 +166,52 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
           ...(profile ? { profile, profileFile: `plant ${profile.plant}` } : {}),
         });
         return { body: { valid: problems.length === 0, problems } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/flows/:id/test-run',
+      access: 'analyst',
+      tag: 'flows',
+      summary: "Runs the draft on a real engine against canned answers: the cases given, or the draft's own test cases",
+      body: Type.Object(
+        {
+          cases: Type.Optional(
+            Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 50 }),
+          ),
+          plant: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: TestRunAnswer,
+      responses: { 404: 'no draft (or no such plant)', 422: 'the draft or the cases do not validate' },
+      async handler({ params, body }) {
+        const id = String(params.id);
+        const d = draftOf(id);
+        const b = body as { cases?: unknown[]; plant?: string };
+        const loaded = loadFlow(d.flow);
+        if (!loaded.ok)
+          throw new HttpError(
+            422,
+            'FLOW_INVALID',
+            'Flow invalid',
+            `the draft is not a flow yet: ${loaded.problems.length} problem(s)`,
+            {
+              problems: loaded.problems,
+            },
+          );
+        const source = b.cases ? { schemaVersion: 1, flow: id, cases: b.cases } : d.tests;
+        if (!source)
+          throw new HttpError(422, 'NO_TEST_CASES', 'No test cases', 'send cases, or save test cases with the draft');
+        const tests = loadFlowTests(source, { flow: loaded.value });
+        if (!tests.ok)
+          throw new HttpError(422, 'FLOW_TESTS_INVALID', 'Flow tests invalid', 'the test cases do not validate', {
+            problems: tests.problems,
+          });
+        const profile = profileFor(b.plant);
+        const result = await runFlowTests(loaded.value, tests.value, profile ? { profile } : {});
+        // Each case with its run trace: the designer shows every node's input, output and error.
+        return { body: { ok: result.ok, cases: result.cases } };
       },
     },
     {

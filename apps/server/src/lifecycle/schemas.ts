@@ -55,3 +55,18 @@ export const FlowDiff = Type.Object({
 
 export const VersionStatusSet = (status: 'deprecated' | 'retired') =>
   Type.Object({ id: Type.String(), version: Version, status: Type.Literal(status) });
+
+/** A test run: each case with what failed and its run trace (steps with input, output, error). */
+export const TestRunAnswer = Type.Object({
+  ok: Type.Boolean(),
+  cases: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      ok: Type.Boolean(),
+      failures: Type.Array(Type.String()),
+      status: Type.Union([Type.String(), Type.Null()]),
+      durationMs: Type.Integer({ minimum: 0 }),
+      trace: Type.Optional(Type.Unknown()),
+    }),
+  ),
+});

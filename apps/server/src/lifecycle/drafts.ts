@@ -58,6 +58,7 @@ export class DraftStore {
     by: string,
     at: number,
     expected: number | undefined,
+    also: (revision: number, before: number) => void = () => undefined,
   ): { revision: number } | { conflict: number } {
     return this.db.transaction(() => {
       const current = this.db.prepare('SELECT revision FROM drafts WHERE flow_id = ?').get(flowId) as
@@ -78,6 +79,7 @@ export class DraftStore {
           at,
           by,
         );
+      also(revision, current?.revision ?? 0);
       return { revision };
     })();
   }

@@ -158,6 +158,9 @@ describe('the life of a flow', () => {
         'flow.retire qms-decisions@1.0.0',
       ]),
     );
+    expect(server.audit.list({ action: 'flow.draft.save', targetId: 'qms-decisions' }).length).toBeGreaterThanOrEqual(
+      3,
+    );
     expect(server.audit.verify().ok).toBe(true);
   });
 

@@ -121,7 +121,16 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
         const id = String(params.id);
         const b = body as { flow: Record<string, unknown>; tests?: unknown; revision?: number };
         if (b.flow.id !== id) throw badRequest(`/flow/id: is "${String(b.flow.id)}", but this is the draft of ${id}`);
-        const saved = drafts.save(id, b.flow, b.tests, principal!.username, now(), b.revision);
+        // Every save is a change to the flow: audited by digest (never the content), in the same transaction.
+        const saved = drafts.save(id, b.flow, b.tests, principal!.username, now(), b.revision, (revision, before) =>
+          audit.append({
+            actor: principal!,
+            action: 'flow.draft.save',
+            target: { kind: 'flow', id },
+            after: { flow: b.flow, tests: b.tests ?? null },
+            details: { revision, previousRevision: before },
+          }),
+        );
         if ('conflict' in saved)
           throw new HttpError(
             409,
@@ -142,8 +151,13 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
       tag: 'flows',
       summary: 'Throws a draft away',
       responses: { 404: 'no draft' },
-      handler({ params }) {
+      handler({ params, principal }) {
         if (!drafts.delete(String(params.id))) throw notFound(`flow ${params.id} has no draft`);
+        audit.append({
+          actor: principal!,
+          action: 'flow.draft.delete',
+          target: { kind: 'flow', id: String(params.id) },
+        });
         return undefined;
       },
     },

@@ -132,6 +132,14 @@ export default tseslint.config(
     },
   },
   {
+    // The designer's browser tests run in Node and start the real server to drive Chromium against;
+    // they never reach the browser bundle.
+    files: ['apps/designer/e2e/**'],
+    rules: {
+      'no-restricted-imports': banned('@millrace/engine', '@millrace/store-sqlite', '@millrace/sandbox'),
+    },
+  },
+  {
     files: ['apps/simulators/**'],
     rules: {
       'no-restricted-imports': banned(

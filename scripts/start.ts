@@ -1,8 +1,10 @@
 // `npm start` (run by tsx): the plant P100 simulators (ERP, QMS, MES with its MQTT broker) and the
 // Millrace server (API, engine, webhooks) serving the batch-release demo pack on SQLite under
-// ./data, wired together with the demo secrets. The designer comes with issue 7. Ctrl-C stops
-// everything.
-import { spawn, type ChildProcess } from 'node:child_process';
+// ./data, wired together with the demo secrets, and the designer at / (built first when it is
+// missing). Ctrl-C stops everything.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plantSecrets } from '@millrace/simulators';
 
@@ -17,6 +19,24 @@ const dataDir = process.env.MILLRACE_DATA ?? 'data';
 
 // The development secrets the example profiles name; any set in the environment wins.
 const env = { ...process.env, ...plantSecrets(process.env), PORT: String(port), MILLRACE_DATA: dataDir };
+
+// Builds what is missing (issue 6): the designer the server serves at / (issue 7).
+if (!existsSync(join(root, 'apps/designer/dist/index.html'))) {
+  console.log('npm start: building the designer (apps/designer/dist)…');
+  const built = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: join(root, 'apps/designer'),
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'inherit',
+    },
+  );
+  if (built.status !== 0) {
+    console.error(`npm start: the designer did not build (${built.status ?? built.signal}); see above`);
+    process.exit(1);
+  }
+}
 
 const children: ChildProcess[] = [];
 // Closed = exited and every line it wrote forwarded: only then may this process exit.
@@ -99,9 +119,10 @@ try {
 
 console.log(`
 Millrace is running for plant P100 (demo pack examples/batch-release; data in ${dataDir}/).
+  designer    ${runtimeUrl}/  (log in as "admin")
   server      ${runtimeUrl}  (API reference ${runtimeUrl}/api/docs, health ${runtimeUrl}/healthz, metrics ${runtimeUrl}/metrics)
   log in      POST ${runtimeUrl}/api/auth/login as "admin" (the password is printed above on the first start,
               or set MILLRACE_ADMIN_PASSWORD), then POST /api/tokens for an API token
   a scenario  curl -X POST http://127.0.0.1:4103/__sim/scenario -H 'content-type: application/json' -d '{"batches":10,"plants":["P100"],"outOfSpecRate":0.2}'
   then        GET ${runtimeUrl}/api/runs and ${runtimeUrl}/api/dead-letters with the token
-The designer is not built yet (issue 7). Ctrl-C stops everything.`);
+Ctrl-C stops everything.`);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { mountRoutes, type Authenticator, type RouteDef } from './api.ts';
+import { serveDesigner } from './designer.ts';
 import { HttpError, problemBody } from './problem.ts';
 
 export interface AppOptions {
@@ -11,7 +13,11 @@ export interface AppOptions {
   readonly log: Logger;
   /** Request bodies above this are refused with 413. @default 1 MiB */
   readonly maxBodyBytes?: number;
+  /** The built designer to serve at `/` when it holds an index.html. @default apps/designer/dist */
+  readonly designerDist?: string;
 }
+
+const DESIGNER_DIST = fileURLToPath(new URL('../../designer/dist', import.meta.url));
 
 /**
  * The Express app of the API: security headers (a CSP Monaco works with), request ids, request
@@ -70,6 +76,9 @@ export function createApp(o: AppOptions): express.Express {
   const api = express.Router();
   mountRoutes(api, o.routes, o.auth);
   app.use(api);
+
+  // The built designer (issue 7), after the API so that no route of it is ever shadowed.
+  serveDesigner(app, o.designerDist ?? DESIGNER_DIST);
 
   app.use((req: Request) => {
     throw new HttpError(404, 'NOT_FOUND', 'Not found', `nothing answers at ${req.method} ${req.path}`);

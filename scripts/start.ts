@@ -88,8 +88,10 @@ async function stop(code = 0) {
   );
   process.exit(code);
 }
-process.once('SIGINT', () => void stop(0));
-process.once('SIGTERM', () => void stop(0));
+// `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx), and a
+// second signal with no listener would kill it before its children's last lines are forwarded.
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
 
 try {
   await start(

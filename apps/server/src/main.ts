@@ -57,8 +57,8 @@ async function main(): Promise<number> {
     );
   else if (server.admin) console.log(`millrace: created user "${server.admin.username}" with MILLRACE_ADMIN_PASSWORD`);
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
   console.log('millrace: stopping');
   await server.close();

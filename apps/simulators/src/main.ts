@@ -98,12 +98,16 @@ async function main(): Promise<void> {
     }
   }
   console.log('simulators: ready (Ctrl-C stops them)');
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     for (const close of closers.reverse()) await close().catch(() => undefined);
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // A second signal (Ctrl-C and the parent's SIGTERM) must not kill the process mid-close.
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((e: unknown) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,14 +6,17 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { chromium, type Browser, type ConsoleMessage } from 'playwright-core';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Flow } from '@millrace/flow-model';
 import { startServer, type MillraceServer } from '@millrace/server';
 
 /**
  * The designer in a real browser against the real server (issue 7, first increment): log in
  * (a wrong password first: the server's problem+json detail is shown), the published flows,
- * batch-release 1.0.0 read-only on the canvas, the runs list; no console errors; a screenshot of
- * each page under test-results/. Needs Debian's Chromium at /usr/bin/chromium; without it the
+ * batch-release 1.0.0 read-only on the canvas, the runs list; then a parked run of a small
+ * "parking" flow drawn over its canvas with its steps' data, and the dead-letter inbox (replay,
+ * bulk replay, discard as analyst or admin; no Replay or Discard for a viewer); no console errors;
+ * a screenshot of each page under test-results/. Needs Debian's Chromium at /usr/bin/chromium; without it the
  * test is skipped with a banner, never failed.
  */
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -43,6 +47,40 @@ const SECRETS = {
   MES_P200_MQTT_PASSWORD: 'h',
   QMS_WEBHOOK_SECRET: 'i',
 };
+
+// A flow that parks every event whose `ok` is not true (as in the server's API tests): the
+// server runs it, and a small pack publishes it so the designer can draw the run over it.
+const PARKING = {
+  schemaVersion: 1,
+  id: 'parking',
+  name: 'Parking',
+  version: '1.0.0',
+  settings: { businessKeys: { lot: 'msg.payload.lot' } },
+  nodes: [
+    { id: 'hook', type: 'trigger.webhook', version: 1, config: { mode: 'async', path: 'in' } },
+    { id: 'ok', type: 'route', version: 1, config: { routes: [{ port: 'yes', when: 'msg.payload.ok === true' }] } },
+    { id: 'park', type: 'dead-letter', version: 1, config: { reason: 'not ok yet', code: 'NOT_OK' } },
+    { id: 'done', type: 'map', version: 1, config: { source: 'return { done: msg.payload.lot };' } },
+  ],
+  edges: [
+    { id: 'e1', from: { node: 'hook', port: 'out' }, to: { node: 'ok', port: 'in' } },
+    { id: 'e2', from: { node: 'ok', port: 'yes' }, to: { node: 'done', port: 'in' } },
+    { id: 'e3', from: { node: 'ok', port: 'default' }, to: { node: 'park', port: 'in' } },
+  ],
+};
+
+function parkingPack(): Record<string, string> {
+  const flow = JSON.stringify(PARKING, null, 2);
+  const sha = createHash('sha256').update(flow).digest('hex');
+  const manifest = {
+    schemaVersion: 1,
+    name: 'parking',
+    version: '1.0.0',
+    flows: ['flows/parking.flow.json'],
+    sha256: { 'flows/parking.flow.json': sha },
+  };
+  return { 'pack.json': JSON.stringify(manifest, null, 2), 'flows/parking.flow.json': flow };
+}
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
@@ -95,6 +133,14 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
   let dir: string;
   let server: MillraceServer;
   let browser: Browser;
+  let cookie: string;
+
+  const asAdmin = (method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
 
   beforeAll(async () => {
     await buildDesigner();
@@ -104,19 +150,30 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
       port: 0,
       env: { MILLRACE_ADMIN_PASSWORD: PASSWORD, ...SECRETS },
       log: pino({ level: 'silent' }),
+      flows: [PARKING as unknown as Flow],
+      profile: { schemaVersion: 1, plant: 'P100', name: 'Test plant' },
     });
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: PASSWORD }),
     });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const imported = await fetch(`${server.url}/api/packs/import`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ files: readPack(join(ROOT, 'examples/batch-release')) }),
     });
     expect(imported.status, await imported.clone().text()).toBe(201);
+    const parking = await asAdmin('POST', '/api/packs/import', { files: parkingPack() });
+    expect(parking.status, await parking.clone().text()).toBe(201);
+    for (const [username, role] of [
+      ['ana', 'analyst'],
+      ['vic', 'viewer'],
+    ] as const) {
+      const made = await asAdmin('POST', '/api/users', { username, role, password: `${username} password 1234` });
+      expect(made.status, await made.clone().text()).toBe(201);
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
@@ -186,6 +243,135 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await page.getByText('No runs yet.').waitFor();
     await page.screenshot({ path: join(SHOTS, 'designer-runs.png') });
 
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  /** A page that records console errors (but the 401 of GET /api/auth/me before logging in). */
+  async function loggedIn(username: string, password: string): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    const expected401 = (m: ConsoleMessage) =>
+      /status of 401/.test(m.text()) && /\/api\/auth\/me$/.test(m.location().url ?? '');
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !expected401(m)) problems.push(`console: ${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+    return { page, problems };
+  }
+
+  async function parkOne(lot: string): Promise<{ runId: string; id: string }> {
+    const { runId } = await server.runtime.engine.accept('parking', {
+      payloadText: JSON.stringify({ lot, ok: false }),
+      headersText: null,
+    });
+    for (let i = 0; i < 200; i++) {
+      const list = (await (await asAdmin('GET', '/api/dead-letters?status=open')).json()) as {
+        deadLetters: Array<{ id: string; runId: string }>;
+      };
+      const found = list.deadLetters.find((d) => d.runId === String(runId));
+      if (found) return { runId: found.runId, id: found.id };
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`the run of lot ${lot} was not parked`);
+  }
+
+  it('shows a parked run over its flow, and an analyst replays its dead letter from the inbox', async () => {
+    const parked = await parkOne('L-77');
+    const { page, problems } = await loggedIn('ana', 'ana password 1234');
+
+    await page.getByRole('button', { name: 'Runs' }).click();
+    await page.getByRole('button', { name: `Open run ${parked.runId}` }).click();
+    await page.getByRole('heading', { name: `Run ${parked.runId}` }).waitFor();
+    const canvas = page.getByTestId('flow-canvas');
+    const badge = canvas.getByTestId('badge-park');
+    await badge.waitFor();
+    // What the server reports for the parked step (a dead-letter node parks without an attempt).
+    expect(await badge.textContent()).toMatch(/^⚠ parked · \d+ attempts? · \d+ ms$/);
+    expect(await badge.evaluate((el) => el.classList.contains('failed'))).toBe(true);
+    expect(await canvas.locator('.react-flow__node.failed').count()).toBe(1);
+    // The trace has steps for ok and park; the trigger (no step of its own) and done are off the path.
+    expect(await canvas.locator('.react-flow__node.on-path').count()).toBe(2);
+    expect(await canvas.locator('.react-flow__node.off-path').count()).toBe(2);
+    await canvas.getByTestId('badge-ok').waitFor();
+    // The parked step is chosen first; its input, output and error are labelled read-only JSON.
+    const parkStep = page.getByRole('button', { name: /^Step park \(dead-letter\): parked$/ });
+    expect(await parkStep.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByLabel('Input of park').textContent()).toContain('"L-77"');
+    await page.getByRole('button', { name: /^Step ok \(route\)/ }).press('Enter');
+    expect(await page.getByLabel('Input of ok').textContent()).toContain('"L-77"');
+    // The route's output: messages per port (it sent one to `default`, which leads to park).
+    expect(await page.getByLabel('Output of ok').textContent()).toContain('"default"');
+    await page.getByLabel('Error of ok').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'designer-run-detail.png') });
+
+    // Keyboard: the nav buttons are reachable and Enter opens the page.
+    const nav = page.getByRole('button', { name: 'Dead letters' });
+    await nav.focus();
+    await nav.press('Enter');
+    await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
+    const select = page.getByRole('checkbox', { name: `Select dead letter ${parked.id}` });
+    await select.waitFor();
+    await page.getByRole('button', { name: `Show dead letter ${parked.id}` }).click();
+    expect(await page.getByLabel('Payload').textContent()).toContain('"L-77"');
+    await page.getByLabel('Attempts').waitFor();
+    const replay = page.getByRole('button', { name: 'Replay', exact: true });
+    expect(await replay.isDisabled()).toBe(true); // nothing selected, no reason yet
+    await select.check();
+    await page.getByLabel('Reason').fill('no');
+    expect(await replay.isDisabled()).toBe(true); // a reason of 3 characters at least
+    await page.getByLabel('Reason').fill('the lot is fixed now');
+    await page.screenshot({ path: join(SHOTS, 'designer-dead-letters.png') });
+    await replay.click();
+    const status = page.getByTestId('dead-letter-status');
+    await expect
+      .poll(() => status.textContent())
+      .toMatch(new RegExp(`Dead letter ${parked.id} replayed as run \\d+\\.`));
+    await expect.poll(() => page.getByRole('checkbox', { name: `Select dead letter ${parked.id}` }).count()).toBe(0);
+    const after = (await (await asAdmin('GET', `/api/dead-letters/${parked.id}`)).json()) as { status: string };
+    expect(after.status).toBe('replayed');
+    await page.screenshot({ path: join(SHOTS, 'designer-dead-letters-replayed.png') });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('hides Replay and Discard from a viewer, who still sees the dead letters', async () => {
+    const parked = await parkOne('L-78');
+    const { page, problems } = await loggedIn('vic', 'vic password 1234');
+    await page.getByRole('button', { name: 'Dead letters' }).click();
+    await page.getByRole('button', { name: `Show dead letter ${parked.id}` }).click();
+    await page.getByLabel('Payload').waitFor();
+    expect(await page.getByRole('button', { name: 'Replay', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Discard', exact: true }).count()).toBe(0);
+    expect(await page.getByLabel('Reason').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'designer-dead-letters-viewer.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('bulk-replays two dead letters (a status line per id) and discards a third', async () => {
+    const [a, b, c] = [await parkOne('L-81'), await parkOne('L-82'), await parkOne('L-83')];
+    const { page, problems } = await loggedIn('admin', PASSWORD);
+    await page.getByRole('button', { name: 'Dead letters' }).click();
+    for (const d of [a, b]) await page.getByRole('checkbox', { name: `Select dead letter ${d.id}` }).check();
+    await page.getByLabel('Reason').fill('upstream fixed both');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    const status = page.getByTestId('dead-letter-status');
+    await expect.poll(() => status.textContent()).toContain(`Dead letter ${a.id} replayed as run ${a.runId}.`);
+    expect(await status.textContent()).toContain(`Dead letter ${b.id} replayed as run ${b.runId}.`);
+    await page.getByRole('checkbox', { name: `Select dead letter ${c.id}` }).check();
+    await page.getByLabel('Reason').fill('a test event');
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+    await expect.poll(() => status.textContent()).toBe(`Dead letter ${c.id} discarded.`);
+    await expect.poll(() => page.getByRole('checkbox', { name: `Select dead letter ${c.id}` }).count()).toBe(0);
+    const after = (await (await asAdmin('GET', `/api/dead-letters/${c.id}`)).json()) as { status: string };
+    expect(after.status).toBe('discarded');
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

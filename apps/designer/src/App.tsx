@@ -1,10 +1,17 @@
 import { useEffect, useState } from 'react';
 import { api, type User } from './api.ts';
+import { DeadLettersPage } from './DeadLettersPage.tsx';
 import { FlowsPage } from './FlowsPage.tsx';
 import { Login } from './Login.tsx';
 import { RunsPage } from './RunsPage.tsx';
 
-type Page = 'flows' | 'runs';
+type Page = 'flows' | 'runs' | 'dead-letters';
+
+const PAGES: ReadonlyArray<readonly [Page, string]> = [
+  ['flows', 'Flows'],
+  ['runs', 'Runs'],
+  ['dead-letters', 'Dead letters'],
+];
 
 /** The designer shell: the login form until there is a session, then the pages behind a nav bar. */
 export function App() {
@@ -41,9 +48,9 @@ export function App() {
       <header>
         <h1>Millrace designer</h1>
         <nav aria-label="Pages">
-          {(['flows', 'runs'] as const).map((p) => (
+          {PAGES.map(([p, label]) => (
             <button key={p} type="button" aria-current={page === p ? 'page' : undefined} onClick={() => setPage(p)}>
-              {p === 'flows' ? 'Flows' : 'Runs'}
+              {label}
             </button>
           ))}
         </nav>
@@ -54,7 +61,9 @@ export function App() {
           Log out
         </button>
       </header>
-      <main>{page === 'flows' ? <FlowsPage /> : <RunsPage />}</main>
+      <main>
+        {page === 'flows' ? <FlowsPage /> : page === 'runs' ? <RunsPage /> : <DeadLettersPage role={user.role} />}
+      </main>
     </div>
   );
 }

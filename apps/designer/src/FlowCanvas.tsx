@@ -4,40 +4,93 @@ import '@xyflow/react/dist/style.css';
 import type { Flow } from '@millrace/flow-model';
 import { positions } from './layout.ts';
 
-/** One flow version, read-only: nodes labelled with name and type, edges with their port. */
-export function FlowCanvas({ flow }: { flow: Flow }) {
+/** What one run did at one node: shown as a badge, and the node highlighted (or marked failed). */
+export interface NodeOverlay {
+  readonly status: string;
+  readonly attempts: number;
+  readonly durationMs: number | null;
+  /** The node where the run failed or parked. */
+  readonly failed: boolean;
+}
+
+/** A run's path over the canvas: per node id, what happened there; `key` names the run. */
+export interface CanvasOverlay {
+  readonly key: string;
+  readonly nodes: ReadonlyMap<string, NodeOverlay>;
+}
+
+export const formatMs = (ms: number | null) =>
+  ms === null ? '' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+function badgeText(o: NodeOverlay): string {
+  const parts = [o.status, `${o.attempts} ${o.attempts === 1 ? 'attempt' : 'attempts'}`];
+  if (o.durationMs !== null) parts.push(formatMs(o.durationMs));
+  return parts.join(' · ');
+}
+
+/**
+ * One flow version, read-only: nodes labelled with name and type, edges with their port. With an
+ * overlay, the nodes a run went through are highlighted, the failed or parked one marked, and each
+ * carries its status, attempts and duration; `onNodeSelect` reports a clicked node.
+ */
+export function FlowCanvas({
+  flow,
+  overlay,
+  onNodeSelect,
+}: {
+  flow: Flow;
+  overlay?: CanvasOverlay;
+  onNodeSelect?: (nodeId: string) => void;
+}) {
   const { nodes, edges } = useMemo(() => {
     const at = positions(flow);
-    const nodes: Node[] = flow.nodes.map((n) => ({
-      id: n.id,
-      position: at.get(n.id) ?? { x: 0, y: 0 },
-      sourcePosition: Position.Right,
-      targetPosition: Position.Left,
-      ariaLabel: `${n.name ?? n.id} (${n.type})`,
-      className: n.disabled ? 'node disabled' : 'node',
-      data: {
-        label: (
-          <div className="node-label">
-            <strong>{n.name ?? n.id}</strong>
-            <span className="node-type">{n.type}</span>
-          </div>
-        ),
-      },
-    }));
-    const edges: Edge[] = flow.edges.map((e) => ({
-      id: e.id,
-      source: e.from.node,
-      target: e.to.node,
-      ...(e.from.port !== 'out' ? { label: e.from.port } : {}),
-    }));
+    const nodes: Node[] = flow.nodes.map((n) => {
+      const o = overlay?.nodes.get(n.id);
+      const classes = ['node'];
+      if (n.disabled) classes.push('disabled');
+      if (overlay) classes.push(o ? 'on-path' : 'off-path');
+      if (o?.failed) classes.push('failed');
+      return {
+        id: n.id,
+        position: at.get(n.id) ?? { x: 0, y: 0 },
+        sourcePosition: Position.Right,
+        targetPosition: Position.Left,
+        ariaLabel: `${n.name ?? n.id} (${n.type})${o ? `: ${o.failed ? 'failed here, ' : ''}${badgeText(o)}` : ''}`,
+        className: classes.join(' '),
+        data: {
+          label: (
+            <div className="node-label">
+              <strong>{n.name ?? n.id}</strong>
+              <span className="node-type">{n.type}</span>
+              {o && (
+                <span className={o.failed ? 'node-badge failed' : 'node-badge'} data-testid={`badge-${n.id}`}>
+                  {o.failed ? '⚠ ' : ''}
+                  {badgeText(o)}
+                </span>
+              )}
+            </div>
+          ),
+        },
+      };
+    });
+    const edges: Edge[] = flow.edges.map((e) => {
+      const walked = overlay !== undefined && overlay.nodes.has(e.from.node) && overlay.nodes.has(e.to.node);
+      return {
+        id: e.id,
+        source: e.from.node,
+        target: e.to.node,
+        ...(walked ? { animated: true, className: 'on-path' } : {}),
+        ...(e.from.port !== 'out' ? { label: e.from.port } : {}),
+      };
+    });
     return { nodes, edges };
-  }, [flow]);
+  }, [flow, overlay]);
 
   return (
     <div className="canvas" data-testid="flow-canvas">
       {/* Uncontrolled, so React Flow keeps the measured sizes (fit view and minimap need them). */}
       <ReactFlow
-        key={`${flow.id}@${flow.version}`}
+        key={`${flow.id}@${flow.version}${overlay ? `#${overlay.key}` : ''}`}
         defaultNodes={nodes}
         defaultEdges={edges}
         fitView
@@ -47,6 +100,7 @@ export function FlowCanvas({ flow }: { flow: Flow }) {
         nodesConnectable={false}
         edgesFocusable
         nodesFocusable
+        {...(onNodeSelect ? { onNodeClick: (_e: unknown, node: Node) => onNodeSelect(node.id) } : {})}
         aria-label={`Canvas of ${flow.name} ${flow.version}`}
       >
         <MiniMap pannable zoomable ariaLabel="Minimap of the flow" nodeColor="#64748b" nodeStrokeWidth={3} />

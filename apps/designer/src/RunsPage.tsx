@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type RunSummary } from './api.ts';
+import { RunDetail } from './RunDetail.tsx';
 
 function keysOf(keys: unknown): string {
   if (!keys || typeof keys !== 'object') return '';
@@ -8,15 +9,27 @@ function keysOf(keys: unknown): string {
     .join(', ');
 }
 
-/** The newest runs: flow, status, plant and business keys. */
+/** The newest runs: flow, status, plant and business keys; opening one shows its detail. */
 export function RunsPage() {
   const [runs, setRuns] = useState<RunSummary[]>();
   const [error, setError] = useState<string>();
+  const [open, setOpen] = useState<string>();
   const load = () => {
     setError(undefined);
     api.runs().then(setRuns, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };
   useEffect(load, []);
+
+  if (open !== undefined)
+    return (
+      <RunDetail
+        runId={open}
+        onBack={() => {
+          setOpen(undefined);
+          load();
+        }}
+      />
+    );
 
   return (
     <section aria-labelledby="runs-title">
@@ -45,7 +58,11 @@ export function RunsPage() {
           <tbody>
             {runs.map((r) => (
               <tr key={r.id}>
-                <td>{r.id}</td>
+                <td>
+                  <button type="button" aria-label={`Open run ${r.id}`} onClick={() => setOpen(r.id)}>
+                    {r.id}
+                  </button>
+                </td>
                 <td>
                   {r.flow} {r.version}
                 </td>

@@ -32,6 +32,79 @@ export interface RunSummary {
   readonly businessKeys: unknown;
 }
 
+export type StepStatus = 'held' | 'ready' | 'leased' | 'waiting' | 'done' | 'parked';
+
+export interface TraceStep {
+  readonly node: string;
+  readonly type: string | null;
+  readonly key: string;
+  readonly status: StepStatus;
+  readonly attempts: number;
+  readonly startedAt: string | null;
+  readonly durationMs: number | null;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly error: unknown;
+  readonly failedAttempts: ReadonlyArray<{
+    readonly attempt: number;
+    readonly error: unknown;
+    readonly durationMs: number;
+  }>;
+}
+
+/** A run with every step (GET /api/runs/:id). */
+export interface RunTrace {
+  readonly runId: string;
+  readonly flow: { readonly id: string; readonly version: string };
+  readonly plant: string | null;
+  readonly status: string;
+  readonly acceptedAt: string;
+  readonly endedAt: string | null;
+  readonly durationMs: number | null;
+  readonly businessKeys: unknown;
+  readonly steps: readonly TraceStep[];
+}
+
+interface DeadLetterFields {
+  readonly id: string;
+  readonly runId: string;
+  readonly flow: string;
+  readonly version: string;
+  readonly node: string;
+  readonly resumesAt: string;
+  readonly status: 'open' | 'replayed' | 'discarded';
+  readonly code: string;
+  readonly reason: string;
+  readonly createdAt: string | null;
+  readonly resolvedAt: string | null;
+  readonly resolution: unknown;
+}
+
+export interface DeadLetterSummary extends DeadLetterFields {
+  readonly attempts: number;
+}
+
+export interface DeadLetterDetail extends DeadLetterFields {
+  readonly payload: unknown;
+  readonly headers: unknown;
+  readonly attempts: ReadonlyArray<{
+    readonly attempt: number;
+    readonly startedAt: number;
+    readonly endedAt: number;
+    readonly error: unknown;
+  }>;
+}
+
+export interface BulkReplayResult {
+  readonly id: string;
+  readonly status: 'replayed' | 'refused';
+  readonly runId?: string;
+  readonly detail?: string;
+}
+
+/** Whether a role may replay and discard dead letters (the server enforces it too). */
+export const mayResolveDeadLetters = (role: string) => role === 'analyst' || role === 'admin';
+
 /** A refusal of the server, carrying the problem+json `detail` (or title) as its message. */
 export class ApiError extends Error {
   constructor(
@@ -84,4 +157,22 @@ export const api = {
   flowVersion: (id: string, version: string) =>
     call<Flow>('GET', `/api/flows/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`),
   runs: () => call<{ runs: RunSummary[] }>('GET', '/api/runs?limit=100').then((a) => a.runs),
+  run: (id: string) => call<RunTrace>('GET', `/api/runs/${encodeURIComponent(id)}`),
+  openDeadLetters: () =>
+    call<{ deadLetters: DeadLetterSummary[] }>('GET', '/api/dead-letters?status=open&limit=500').then(
+      (a) => a.deadLetters,
+    ),
+  deadLetter: (id: string) => call<DeadLetterDetail>('GET', `/api/dead-letters/${encodeURIComponent(id)}`),
+  replay: (id: string, reason: string) =>
+    call<{ id: string; runId: string; status: 'replayed' }>(
+      'POST',
+      `/api/dead-letters/${encodeURIComponent(id)}/replay`,
+      { reason },
+    ),
+  replayMany: (ids: readonly string[], reason: string) =>
+    call<{ results: BulkReplayResult[] }>('POST', '/api/dead-letters/replay', { ids, reason }).then((a) => a.results),
+  discard: (id: string, reason: string) =>
+    call<{ id: string; status: 'discarded' }>('POST', `/api/dead-letters/${encodeURIComponent(id)}/discard`, {
+      reason,
+    }),
 };

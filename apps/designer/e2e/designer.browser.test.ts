@@ -15,7 +15,9 @@ import { startServer, type MillraceServer } from '@millrace/server';
  * (a wrong password first: the server's problem+json detail is shown), the published flows,
  * batch-release 1.0.0 read-only on the canvas, the runs list; then a parked run of a small
  * "parking" flow drawn over its canvas with its steps' data, and the dead-letter inbox (replay,
- * bulk replay, discard as analyst or admin; no Replay or Discard for a viewer); no console errors;
+ * bulk replay, discard as analyst or admin; no Replay or Discard for a viewer); the approvals page
+ * (an approver signs a "batch release" after a wrong password, the run succeeds; a viewer sees the
+ * pending approvals but no signing form); no console errors;
  * a screenshot of each page under test-results/. Needs Debian's Chromium at /usr/bin/chromium; without it the
  * test is skipped with a banner, never failed.
  */
@@ -66,6 +68,30 @@ const PARKING = {
     { id: 'e1', from: { node: 'hook', port: 'out' }, to: { node: 'ok', port: 'in' } },
     { id: 'e2', from: { node: 'ok', port: 'yes' }, to: { node: 'done', port: 'in' } },
     { id: 'e3', from: { node: 'ok', port: 'default' }, to: { node: 'park', port: 'in' } },
+  ],
+};
+
+// A flow whose runs wait for a signed "batch release" (as in the server's signing test): the
+// webhook starts a run, the approval node waits, and an approved signature lets it succeed.
+const RELEASE = {
+  schemaVersion: 1,
+  id: 'release',
+  name: 'Batch release',
+  version: '1.0.0',
+  settings: { businessKeys: { lot: 'msg.payload.lot' } },
+  nodes: [
+    { id: 'hook', type: 'trigger.webhook', version: 1, config: { mode: 'async', path: 'batch' } },
+    {
+      id: 'qa',
+      type: 'approval',
+      version: 1,
+      config: { meaning: 'batch release', instructions: 'Check the CoA before release.' },
+    },
+    { id: 'released', type: 'map', version: 1, config: { source: 'return { released: msg.payload.input.lot };' } },
+  ],
+  edges: [
+    { id: 'e1', from: { node: 'hook', port: 'out' }, to: { node: 'qa', port: 'in' } },
+    { id: 'e2', from: { node: 'qa', port: 'approved' }, to: { node: 'released', port: 'in' } },
   ],
 };
 
@@ -150,7 +176,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
       port: 0,
       env: { MILLRACE_ADMIN_PASSWORD: PASSWORD, ...SECRETS },
       log: pino({ level: 'silent' }),
-      flows: [PARKING as unknown as Flow],
+      flows: [PARKING as unknown as Flow, RELEASE as unknown as Flow],
       profile: { schemaVersion: 1, plant: 'P100', name: 'Test plant' },
     });
     const login = await fetch(`${server.url}/api/auth/login`, {
@@ -170,6 +196,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     for (const [username, role] of [
       ['ana', 'analyst'],
       ['vic', 'viewer'],
+      ['quinn', 'approver'],
     ] as const) {
       const made = await asAdmin('POST', '/api/users', { username, role, password: `${username} password 1234` });
       expect(made.status, await made.clone().text()).toBe(201);
@@ -247,12 +274,20 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await page.close();
   }, 60_000);
 
-  /** A page that records console errors (but the 401 of GET /api/auth/me before logging in). */
-  async function loggedIn(username: string, password: string): Promise<{ page: Page; problems: string[] }> {
+  /**
+   * A page that records console errors (but the 401 of GET /api/auth/me before logging in, and
+   * the 401s of the routes `allowed401` matches, provoked on purpose).
+   */
+  async function loggedIn(
+    username: string,
+    password: string,
+    allowed401?: RegExp,
+  ): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems: string[] = [];
     const expected401 = (m: ConsoleMessage) =>
-      /status of 401/.test(m.text()) && /\/api\/auth\/me$/.test(m.location().url ?? '');
+      /status of 401/.test(m.text()) &&
+      (/\/api\/auth\/me$/.test(m.location().url ?? '') || (allowed401?.test(m.location().url ?? '') ?? false));
     page.on('console', (m) => {
       if (m.type() === 'error' && !expected401(m)) problems.push(`console: ${m.text()} (${m.location().url})`);
     });
@@ -372,6 +407,113 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await expect.poll(() => page.getByRole('checkbox', { name: `Select dead letter ${c.id}` }).count()).toBe(0);
     const after = (await (await asAdmin('GET', `/api/dead-letters/${c.id}`)).json()) as { status: string };
     expect(after.status).toBe('discarded');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  /** Starts a run of the release flow and waits until its approval is pending. */
+  async function pendingRelease(lot: string): Promise<string> {
+    const hook = await fetch(`${server.url}/hooks/release/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lot }),
+    });
+    expect(hook.status).toBe(202);
+    const { runId } = (await hook.json()) as { runId: string };
+    for (let i = 0; i < 200; i++) {
+      const list = (await (await asAdmin('GET', '/api/approvals')).json()) as {
+        approvals: Array<{ runId: string }>;
+      };
+      if (list.approvals.some((a) => a.runId === String(runId))) return String(runId);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`the run of lot ${lot} did not reach its approval`);
+  }
+
+  it('an approver signs a pending approval after a wrong password, and the run succeeds', async () => {
+    const runId = await pendingRelease('L-90');
+    const key = `${runId}/qa`;
+    const { page, problems } = await loggedIn(
+      'quinn',
+      'quinn password 1234',
+      new RegExp(`/api/approvals/${runId}/qa/sign$`),
+    );
+    // Keyboard: the nav button is reachable and Enter opens the page.
+    const nav = page.getByRole('button', { name: 'Approvals' });
+    await nav.focus();
+    await nav.press('Enter');
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    const show = page.getByRole('button', { name: `Show approval ${key}` });
+    await show.waitFor();
+    const row = page.getByRole('row').filter({ has: show });
+    expect(await row.textContent()).toContain('lot: L-90');
+    expect(await row.textContent()).toContain('batch release');
+    expect(await row.textContent()).toContain('Check the CoA before release.');
+    expect(await row.textContent()).toContain('release 1.0.0');
+    await show.press('Enter');
+    expect(await page.getByLabel('Input to be signed').textContent()).toContain('"L-90"');
+
+    const form = page.getByRole('form', { name: `Sign approval ${key}` });
+    const password = form.getByLabel('Password');
+    expect(await password.getAttribute('type')).toBe('password');
+    expect(await password.getAttribute('autocomplete')).toBe('current-password');
+    await form.getByRole('radio', { name: 'Approve' }).check();
+    await form.getByRole('checkbox', { name: 'I sign with the meaning: batch release' }).check();
+    await form.getByLabel('Reason').fill('CoA checked');
+    await password.fill('not my password');
+    await form.getByRole('button', { name: 'Sign' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('the password is wrong: nothing was signed');
+    expect(await password.inputValue()).toBe('');
+    expect(await page.getByRole('button', { name: `Show approval ${key}` }).count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'designer-approvals-wrong-password.png') });
+
+    await password.fill('quinn password 1234');
+    await password.press('Enter');
+    const status = page.getByTestId('approval-status');
+    await expect
+      .poll(() => status.textContent())
+      .toMatch(
+        new RegExp(
+          `Signed: approved by quinn \\(approver\\) with the meaning "batch release" at \\d{4}-\\d\\d-\\d\\dT[^ ]+Z — run ${runId}, node qa\\.`,
+        ),
+      );
+    expect(await page.getByRole('button', { name: `Show approval ${key}` }).count()).toBe(0);
+    expect(await page.getByRole('form', { name: `Sign approval ${key}` }).count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'designer-approvals-signed.png') });
+
+    let runStatus = '';
+    for (let i = 0; i < 200 && runStatus !== 'succeeded'; i++) {
+      runStatus = ((await (await asAdmin('GET', `/api/runs/${runId}`)).json()) as { status: string }).status;
+      if (runStatus !== 'succeeded') await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(runStatus).toBe('succeeded');
+    const signatures = (await (await asAdmin('GET', `/api/runs/${runId}/signatures`)).json()) as {
+      signatures: unknown[];
+    };
+    expect(signatures.signatures).toMatchObject([
+      { username: 'quinn', meaning: 'batch release', decision: 'approved', reason: 'CoA checked' },
+    ]);
+    // Reloaded from the server, the approval is gone from the list.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByRole('button', { name: `Show approval ${key}` }).count()).toBe(0);
+
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows a viewer the pending approvals and what is to be signed, but no signing form', async () => {
+    const runId = await pendingRelease('L-91');
+    const key = `${runId}/qa`;
+    const { page, problems } = await loggedIn('vic', 'vic password 1234');
+    await page.getByRole('button', { name: 'Approvals' }).click();
+    await page.getByRole('button', { name: `Show approval ${key}` }).click();
+    expect(await page.getByLabel('Input to be signed').textContent()).toContain('"L-91"');
+    await page.getByText('Only approvers and admins sign approvals.').waitFor();
+    expect(await page.getByRole('form', { name: `Sign approval ${key}` }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Sign', exact: true }).count()).toBe(0);
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    expect(await page.getByRole('radio').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'designer-approvals-viewer.png') });
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

@@ -1,16 +1,18 @@
 import { useEffect, useState } from 'react';
 import { api, type User } from './api.ts';
+import { ApprovalsPage } from './ApprovalsPage.tsx';
 import { DeadLettersPage } from './DeadLettersPage.tsx';
 import { FlowsPage } from './FlowsPage.tsx';
 import { Login } from './Login.tsx';
 import { RunsPage } from './RunsPage.tsx';
 
-type Page = 'flows' | 'runs' | 'dead-letters';
+type Page = 'flows' | 'runs' | 'dead-letters' | 'approvals';
 
 const PAGES: ReadonlyArray<readonly [Page, string]> = [
   ['flows', 'Flows'],
   ['runs', 'Runs'],
   ['dead-letters', 'Dead letters'],
+  ['approvals', 'Approvals'],
 ];
 
 /** The designer shell: the login form until there is a session, then the pages behind a nav bar. */
@@ -62,7 +64,15 @@ export function App() {
         </button>
       </header>
       <main>
-        {page === 'flows' ? <FlowsPage /> : page === 'runs' ? <RunsPage /> : <DeadLettersPage role={user.role} />}
+        {page === 'flows' ? (
+          <FlowsPage />
+        ) : page === 'runs' ? (
+          <RunsPage />
+        ) : page === 'dead-letters' ? (
+          <DeadLettersPage role={user.role} />
+        ) : (
+          <ApprovalsPage role={user.role} />
+        )}
       </main>
     </div>
   );

@@ -102,6 +102,53 @@ export interface BulkReplayResult {
   readonly detail?: string;
 }
 
+export interface Signature {
+  readonly id: string;
+  readonly runId: string;
+  readonly nodeId: string;
+  readonly flow: string;
+  readonly version: string;
+  readonly plant: string | null;
+  readonly userId: string;
+  readonly username: string;
+  readonly printedName: string;
+  readonly role: string;
+  readonly meaning: string;
+  readonly decision: 'approved' | 'rejected';
+  readonly reason: string;
+  readonly signedAt: string;
+  readonly recordDigest: string;
+  readonly deliveredAt: string | null;
+}
+
+/** A run waiting for a signed decision at an approval node (GET /api/approvals). */
+export interface PendingApproval {
+  readonly runId: string;
+  readonly flow: string;
+  readonly version: string;
+  readonly plant: string | null;
+  readonly nodeId: string;
+  /** Null when the run's flow version is not deployed here. */
+  readonly meaning: string | null;
+  readonly instructions: string | null;
+  readonly role: string | null;
+  readonly businessKeys: unknown;
+  readonly waitingSince: string;
+  readonly timesOutAt?: string | null;
+  readonly input: unknown;
+  readonly signature?: Signature | null;
+}
+
+export interface SignRequest {
+  readonly decision: 'approved' | 'rejected';
+  readonly password: string;
+  readonly meaning: string;
+  readonly reason: string;
+}
+
+/** Whether a role may sign approvals (the server enforces it too, and the node's role). */
+export const maySign = (role: string) => role === 'approver' || role === 'admin';
+
 /** Whether a role may replay and discard dead letters (the server enforces it too). */
 export const mayResolveDeadLetters = (role: string) => role === 'analyst' || role === 'admin';
 
@@ -175,4 +222,11 @@ export const api = {
     call<{ id: string; status: 'discarded' }>('POST', `/api/dead-letters/${encodeURIComponent(id)}/discard`, {
       reason,
     }),
+  approvals: () => call<{ approvals: PendingApproval[] }>('GET', '/api/approvals?limit=1000').then((a) => a.approvals),
+  sign: (runId: string, nodeId: string, body: SignRequest) =>
+    call<Signature>('POST', `/api/approvals/${encodeURIComponent(runId)}/${encodeURIComponent(nodeId)}/sign`, body),
+  signatures: (runId: string) =>
+    call<{ runId: string; signatures: Signature[] }>('GET', `/api/runs/${encodeURIComponent(runId)}/signatures`).then(
+      (a) => a.signatures,
+    ),
 };

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import type { Flow } from '@millrace/flow-model';
-import { startServer, type MillraceServer } from '@millrace/server';
+import { readPackFiles, startServer, type MillraceServer } from '@millrace/server';
 
 /**
  * The designer in a real browser against the real server (issue 7, first increment): log in
@@ -142,19 +142,6 @@ async function buildDesigner(): Promise<void> {
   });
 }
 
-function readPack(folder: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files[relative(folder, full)] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(folder);
-  return files;
-}
-
 describe.skipIf(!hasChromium)('designer in Chromium against the real server', () => {
   let dir: string;
   let server: MillraceServer;
@@ -188,7 +175,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     const imported = await fetch(`${server.url}/api/packs/import`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ files: readPack(join(ROOT, 'examples/batch-release')) }),
+      body: JSON.stringify({ files: readPackFiles(join(ROOT, 'examples/batch-release')) }),
     });
     expect(imported.status, await imported.clone().text()).toBe(201);
     const parking = await asAdmin('POST', '/api/packs/import', { files: parkingPack() });

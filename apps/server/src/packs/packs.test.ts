@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startServer, type MillraceServer } from '../server.ts';
+import { readPackFiles } from './bootstrap.ts';
 
 /**
  * Pack import as an admin does it (issue 6): a dry run first, then the import, all or nothing;
@@ -29,19 +30,6 @@ const SECRETS = {
 let dir: string;
 let server: MillraceServer;
 let cookie: string;
-
-function readPack(folder: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files[relative(folder, full)] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(folder);
-  return files;
-}
 
 /** What `millrace pack seal` does: the digests of the listed files, written into pack.json. */
 function seal(files: Record<string, string>): Record<string, string> {
@@ -102,7 +90,7 @@ afterAll(async () => {
 
 describe('pack import', () => {
   it('shows what would change on a dry run and writes nothing', async () => {
-    const dry = await call('POST', '/api/packs/import', { files: readPack(PACK), dryRun: true });
+    const dry = await call('POST', '/api/packs/import', { files: readPackFiles(PACK), dryRun: true });
     expect(dry.status).toBe(200);
     expect(dry.json).toMatchObject({
       dryRun: true,
@@ -120,7 +108,7 @@ describe('pack import', () => {
   });
 
   it('imports all of it, then finds nothing to change on a second import, and exports it as imported', async () => {
-    const files = readPack(PACK);
+    const files = readPackFiles(PACK);
     expect((await call('POST', '/api/packs/import', { files })).status).toBe(201);
     const after = await installed();
     expect(after.flows).toHaveLength(2);
@@ -138,7 +126,7 @@ describe('pack import', () => {
 
   it('shows a new version as a difference from the installed one', async () => {
     const files = seal(
-      edit(readPack(PACK), 'flows/batch-release.flow.json', (f) => {
+      edit(readPackFiles(PACK), 'flows/batch-release.flow.json', (f) => {
         f.version = '1.1.0';
         (f.nodes as Array<{ id: string; name?: string }>).find((n) => n.id === 'hold')!.name = 'MES quality hold';
       }),
@@ -159,19 +147,19 @@ describe('pack import', () => {
       .list({ action: 'pack.import' })
       .filter((r) => (r.details as { refused?: boolean }).refused).length;
     const tampered = edit(
-      readPack(PACK),
+      readPackFiles(PACK),
       'flows/qms-decisions.flow.json',
       (f) => (f.description = 'changed after sealing'),
     );
     const missingSecret = seal(
-      edit(readPack(PACK), 'profiles/P100.json', (p) => {
+      edit(readPackFiles(PACK), 'profiles/P100.json', (p) => {
         (p.connections as Record<string, { auth: { password: { secret: string } } }>).erp!.auth.password.secret =
           'ERP_P100_NEW_PASSWORD';
       }),
     );
-    const invalidProfile = seal(edit(readPack(PACK), 'profiles/P200.json', (p) => (p.timezone = 42)));
+    const invalidProfile = seal(edit(readPackFiles(PACK), 'profiles/P200.json', (p) => (p.timezone = 42)));
     const changedVersion = seal(
-      edit(readPack(PACK), 'flows/qms-decisions.flow.json', (f) => (f.description = 'same version, new text')),
+      edit(readPackFiles(PACK), 'flows/qms-decisions.flow.json', (f) => (f.description = 'same version, new text')),
     );
     const cases: Array<[Record<string, string>, number, string, RegExp]> = [
       [tampered, 422, 'PACK_INVALID', /sha256\/flows~1qms-decisions\.flow\.json: does not match the file/],
@@ -208,7 +196,7 @@ describe('pack import', () => {
     const res = await fetch(`${server.url}/api/packs/import`, {
       method: 'POST',
       headers: { cookie: viewerToken, 'content-type': 'application/json' },
-      body: JSON.stringify({ files: readPack(PACK), dryRun: true }),
+      body: JSON.stringify({ files: readPackFiles(PACK), dryRun: true }),
     });
     expect(res.status).toBe(403);
   });

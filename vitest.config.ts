@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['packages/**/*.test.ts', 'flow-nodes/**/*.test.ts', 'apps/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
+    // Builds the designer once, before the browser tests need it.
+    globalSetup: ['apps/designer/scripts/build-if-stale.ts'],
     // The server checks its answers against the schemas its OpenAPI document publishes.
     env: { MILLRACE_CHECK_RESPONSES: '1' },
   },

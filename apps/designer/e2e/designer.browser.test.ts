@@ -1,14 +1,17 @@
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import type { Flow } from '@millrace/flow-model';
-import { readPackFiles, startServer, type MillraceServer } from '@millrace/server';
+import {
+  ADMIN_PASSWORD,
+  hasChromium,
+  packOf,
+  recordProblems,
+  ROOT,
+  SHOTS,
+  startWorld,
+  warnIfNoChromium,
+  type DesignerWorld,
+} from './harness.ts';
 
 /**
  * The designer in a real browser against the real server (issue 7, first increment): log in
@@ -21,35 +24,6 @@ import { readPackFiles, startServer, type MillraceServer } from '@millrace/serve
  * a screenshot of each page under test-results/. Needs Debian's Chromium at /usr/bin/chromium; without it the
  * test is skipped with a banner, never failed.
  */
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const DESIGNER = join(ROOT, 'apps/designer');
-const DIST = join(DESIGNER, 'dist');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.MILLRACE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const PASSWORD = 'designer admin password';
-// The secrets the example profiles name: an import refuses a pack whose secrets are not set.
-const SECRETS = {
-  ERP_P100_PASSWORD: 'a',
-  ERP_P200_CLIENT_SECRET: 'b',
-  QMS_P100_CLIENT_SECRET: 'c',
-  QMS_P200_CLIENT_SECRET: 'd',
-  MES_P100_API_KEY: 'e',
-  MES_P200_API_KEY: 'f',
-  MES_P100_MQTT_PASSWORD: 'g',
-  MES_P200_MQTT_PASSWORD: 'h',
-  QMS_WEBHOOK_SECRET: 'i',
-};
-
 // A flow that parks every event whose `ok` is not true (as in the server's API tests): the
 // server runs it, and a small pack publishes it so the designer can draw the run over it.
 const PARKING = {
@@ -95,135 +69,40 @@ const RELEASE = {
   ],
 };
 
-function parkingPack(): Record<string, string> {
-  const flow = JSON.stringify(PARKING, null, 2);
-  const sha = createHash('sha256').update(flow).digest('hex');
-  const manifest = {
-    schemaVersion: 1,
-    name: 'parking',
-    version: '1.0.0',
-    flows: ['flows/parking.flow.json'],
-    sha256: { 'flows/parking.flow.json': sha },
-  };
-  return { 'pack.json': JSON.stringify(manifest, null, 2), 'flows/parking.flow.json': flow };
-}
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    [
-      '',
-      '*'.repeat(78),
-      `* SKIPPED: the designer browser test needs Chromium at ${CHROMIUM}, which is missing.`,
-      '* Install it with `apt-get install -y chromium` (never `npx playwright install`),',
-      '* or point MILLRACE_CHROMIUM at a Chromium binary.',
-      '*'.repeat(78),
-      '',
-    ].join('\n'),
-  );
-
-function newestMtime(path: string): number {
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(s.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-/** Builds the designer unless dist/index.html is newer than every source of it. */
-async function buildDesigner(): Promise<void> {
-  const index = join(DIST, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DESIGNER, p));
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
-  // In its own process: vitest sets NODE_ENV=test, which would give React's development build.
-  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: DESIGNER,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
-}
+warnIfNoChromium('the designer browser test');
 
 describe.skipIf(!hasChromium)('designer in Chromium against the real server', () => {
-  let dir: string;
-  let server: MillraceServer;
-  let browser: Browser;
-  let cookie: string;
-
-  const asAdmin = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, {
-      method,
-      headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+  let world: DesignerWorld;
+  const asAdmin = (method: string, path: string, body?: unknown) => world.asAdmin(method, path, body);
 
   beforeAll(async () => {
-    await buildDesigner();
-    dir = mkdtempSync(join(tmpdir(), 'millrace-designer-'));
-    server = await startServer({
-      dataDir: dir,
-      port: 0,
-      env: { MILLRACE_ADMIN_PASSWORD: PASSWORD, ...SECRETS },
-      log: pino({ level: 'silent' }),
-      flows: [PARKING as unknown as Flow, RELEASE as unknown as Flow],
-      profile: { schemaVersion: 1, plant: 'P100', name: 'Test plant' },
-    });
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const imported = await fetch(`${server.url}/api/packs/import`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ files: readPackFiles(join(ROOT, 'examples/batch-release')) }),
-    });
-    expect(imported.status, await imported.clone().text()).toBe(201);
-    const parking = await asAdmin('POST', '/api/packs/import', { files: parkingPack() });
-    expect(parking.status, await parking.clone().text()).toBe(201);
-    for (const [username, role] of [
-      ['ana', 'analyst'],
-      ['vic', 'viewer'],
-      ['quinn', 'approver'],
-    ] as const) {
-      const made = await asAdmin('POST', '/api/users', { username, role, password: `${username} password 1234` });
-      expect(made.status, await made.clone().text()).toBe(201);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    mkdirSync(SHOTS, { recursive: true });
+    world = await startWorld({ flows: [PARKING, RELEASE], packs: { parking: packOf('parking', [PARKING]) } });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it('serves the app at / with a fallback for its routes, and keeps the API and missing files as 404s', async () => {
-    const root = await fetch(`${server.url}/`);
+    const root = await fetch(`${world.server.url}/`);
     expect(root.status).toBe(200);
     expect(await root.text()).toContain('<div id="root"></div>');
-    const deep = await fetch(`${server.url}/flows/batch-release`, { headers: { accept: 'text/html' } });
+    const deep = await fetch(`${world.server.url}/flows/batch-release`, { headers: { accept: 'text/html' } });
     expect(deep.status).toBe(200);
     expect(deep.headers.get('content-type')).toMatch(/text\/html/);
-    const api = await fetch(`${server.url}/api/no-such-thing`);
+    const api = await fetch(`${world.server.url}/api/no-such-thing`);
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toMatch(/problem\+json/);
-    expect((await fetch(`${server.url}/assets/no-such-file.js`)).status).toBe(404);
+    expect((await fetch(`${world.server.url}/assets/no-such-file.js`)).status).toBe(404);
   });
 
   it('logs in, lists the flows, shows batch-release 1.0.0 on the canvas and lists the runs', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
+    const page = await world.browser.newPage({ viewport: { width: 1400, height: 900 } });
     // The two 401s this script provokes on purpose (no session yet, a wrong password) are logged
     // by Chromium as failed loads; any other console error fails the test.
-    const expected401 = (m: ConsoleMessage) =>
-      /status of 401/.test(m.text()) && /\/api\/auth\/(me|login)$/.test(m.location().url ?? '');
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !expected401(m)) problems.push(`console: ${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const problems = recordProblems(page, /\/api\/auth\/login$/);
 
-    await page.goto(server.url);
+    await page.goto(world.server.url);
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -231,11 +110,12 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await page.screenshot({ path: join(SHOTS, 'designer-login.png') });
 
     // Keyboard only: the labelled password field, then Enter submits the form.
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByLabel('Password').press('Enter');
-    const open = page.getByRole('button', { name: 'Open batch-release 1.0.0' });
+    await page.getByRole('link', { name: 'Flows', exact: true }).click();
+    const open = page.getByRole('link', { name: 'Open batch-release 1.0.0' });
     await open.waitFor();
-    expect(await page.getByRole('button', { name: /^Open qms-decisions / }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: /^Open qms-decisions / }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'designer-flows.png') });
 
     await open.click();
@@ -252,7 +132,12 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await first.focus();
     expect(await first.evaluate((el) => el.matches(':focus'))).toBe(true);
 
-    await page.getByRole('button', { name: 'Runs' }).click();
+    // A deep link: the version's own URL, reloaded, shows the same canvas.
+    expect(new URL(page.url()).pathname).toBe('/flows/batch-release/versions/1.0.0');
+    await page.reload();
+    await canvas.getByText('MES batch completed', { exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
     await page.getByText('No runs yet.').waitFor();
     await page.screenshot({ path: join(SHOTS, 'designer-runs.png') });
@@ -261,34 +146,10 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await page.close();
   }, 60_000);
 
-  /**
-   * A page that records console errors (but the 401 of GET /api/auth/me before logging in, and
-   * the 401s of the routes `allowed401` matches, provoked on purpose).
-   */
-  async function loggedIn(
-    username: string,
-    password: string,
-    allowed401?: RegExp,
-  ): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
-    const expected401 = (m: ConsoleMessage) =>
-      /status of 401/.test(m.text()) &&
-      (/\/api\/auth\/me$/.test(m.location().url ?? '') || (allowed401?.test(m.location().url ?? '') ?? false));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !expected401(m)) problems.push(`console: ${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(server.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('Password').press('Enter');
-    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
-    return { page, problems };
-  }
+  const loggedIn = (username: string, _password: string, allowed401?: RegExp) => world.loggedIn(username, allowed401);
 
   async function parkOne(lot: string): Promise<{ runId: string; id: string }> {
-    const { runId } = await server.runtime.engine.accept('parking', {
+    const { runId } = await world.server.runtime.engine.accept('parking', {
       payloadText: JSON.stringify({ lot, ok: false }),
       headersText: null,
     });
@@ -307,8 +168,8 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     const parked = await parkOne('L-77');
     const { page, problems } = await loggedIn('ana', 'ana password 1234');
 
-    await page.getByRole('button', { name: 'Runs' }).click();
-    await page.getByRole('button', { name: `Open run ${parked.runId}` }).click();
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.getByRole('link', { name: `Open run ${parked.runId}` }).click();
     await page.getByRole('heading', { name: `Run ${parked.runId}` }).waitFor();
     const canvas = page.getByTestId('flow-canvas');
     const badge = canvas.getByTestId('badge-park');
@@ -333,7 +194,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await page.screenshot({ path: join(SHOTS, 'designer-run-detail.png') });
 
     // Keyboard: the nav buttons are reachable and Enter opens the page.
-    const nav = page.getByRole('button', { name: 'Dead letters' });
+    const nav = page.getByRole('link', { name: 'Dead letters', exact: true });
     await nav.focus();
     await nav.press('Enter');
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
@@ -366,7 +227,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
   it('hides Replay and Discard from a viewer, who still sees the dead letters', async () => {
     const parked = await parkOne('L-78');
     const { page, problems } = await loggedIn('vic', 'vic password 1234');
-    await page.getByRole('button', { name: 'Dead letters' }).click();
+    await page.getByRole('link', { name: 'Dead letters', exact: true }).click();
     await page.getByRole('button', { name: `Show dead letter ${parked.id}` }).click();
     await page.getByLabel('Payload').waitFor();
     expect(await page.getByRole('button', { name: 'Replay', exact: true }).count()).toBe(0);
@@ -379,8 +240,8 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
 
   it('bulk-replays two dead letters (a status line per id) and discards a third', async () => {
     const [a, b, c] = [await parkOne('L-81'), await parkOne('L-82'), await parkOne('L-83')];
-    const { page, problems } = await loggedIn('admin', PASSWORD);
-    await page.getByRole('button', { name: 'Dead letters' }).click();
+    const { page, problems } = await loggedIn('admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Dead letters', exact: true }).click();
     for (const d of [a, b]) await page.getByRole('checkbox', { name: `Select dead letter ${d.id}` }).check();
     await page.getByLabel('Reason').fill('upstream fixed both');
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
@@ -400,7 +261,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
 
   /** Starts a run of the release flow and waits until its approval is pending. */
   async function pendingRelease(lot: string): Promise<string> {
-    const hook = await fetch(`${server.url}/hooks/release/batch`, {
+    const hook = await fetch(`${world.server.url}/hooks/release/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ lot }),
@@ -426,7 +287,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
       new RegExp(`/api/approvals/${runId}/qa/sign$`),
     );
     // Keyboard: the nav button is reachable and Enter opens the page.
-    const nav = page.getByRole('button', { name: 'Approvals' });
+    const nav = page.getByRole('link', { name: 'Approvals', exact: true });
     await nav.focus();
     await nav.press('Enter');
     await page.getByRole('heading', { name: 'Approvals' }).waitFor();
@@ -492,7 +353,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     const runId = await pendingRelease('L-91');
     const key = `${runId}/qa`;
     const { page, problems } = await loggedIn('vic', 'vic password 1234');
-    await page.getByRole('button', { name: 'Approvals' }).click();
+    await page.getByRole('link', { name: 'Approvals', exact: true }).click();
     await page.getByRole('button', { name: `Show approval ${key}` }).click();
     expect(await page.getByLabel('Input to be signed').textContent()).toContain('"L-91"');
     await page.getByText('Only approvers and admins sign approvals.').waitFor();

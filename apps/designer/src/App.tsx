@@ -1,25 +1,92 @@
 import { useEffect, useState } from 'react';
 import { api, type User } from './api.ts';
 import { ApprovalsPage } from './ApprovalsPage.tsx';
+import { AuditPage } from './admin/AuditPage.tsx';
+import { DashboardPage } from './admin/DashboardPage.tsx';
+import { PacksPage } from './admin/PacksPage.tsx';
+import { PlantsPage } from './admin/PlantsPage.tsx';
 import { DeadLettersPage } from './DeadLettersPage.tsx';
-import { FlowsPage } from './FlowsPage.tsx';
+import { FlowEditor } from './editor/FlowEditor.tsx';
+import { FlowsPage, FlowVersionPage } from './FlowsPage.tsx';
+import { HistoryPage } from './lifecycle/HistoryPage.tsx';
 import { Login } from './Login.tsx';
+import { linkProps, navigate, useRoute, type Route } from './router.ts';
+import { RunDetail } from './RunDetail.tsx';
 import { RunsPage } from './RunsPage.tsx';
 
-type Page = 'flows' | 'runs' | 'dead-letters' | 'approvals';
+type NavPage = 'dashboard' | 'flows' | 'runs' | 'dead-letters' | 'approvals' | 'plants' | 'packs' | 'audit';
 
-const PAGES: ReadonlyArray<readonly [Page, string]> = [
-  ['flows', 'Flows'],
-  ['runs', 'Runs'],
-  ['dead-letters', 'Dead letters'],
-  ['approvals', 'Approvals'],
+/** The pages in the nav bar, and the roles that see them (the server enforces access anyway). */
+export const NAV: ReadonlyArray<{ page: NavPage; label: string; roles?: readonly string[] }> = [
+  { page: 'dashboard', label: 'Dashboard' },
+  { page: 'flows', label: 'Flows' },
+  { page: 'runs', label: 'Runs' },
+  { page: 'dead-letters', label: 'Dead letters' },
+  { page: 'approvals', label: 'Approvals' },
+  { page: 'plants', label: 'Plants' },
+  { page: 'packs', label: 'Packs' },
+  { page: 'audit', label: 'Audit log', roles: ['admin'] },
 ];
+
+/** The nav entry a route belongs to (a run's detail is under Runs, a flow's editor under Flows). */
+function navOf(route: Route): NavPage | undefined {
+  switch (route.page) {
+    case 'flow-edit':
+    case 'flow-version':
+    case 'flow-history':
+      return 'flows';
+    case 'run':
+      return 'runs';
+    case 'not-found':
+      return undefined;
+    default:
+      return route.page;
+  }
+}
+
+function PageOf({ route, user }: { route: Route; user: User }) {
+  switch (route.page) {
+    case 'dashboard':
+      return <DashboardPage role={user.role} />;
+    case 'flows':
+      return <FlowsPage role={user.role} />;
+    case 'flow-edit':
+      return <FlowEditor key={route.flow} flowId={route.flow} role={user.role} />;
+    case 'flow-version':
+      return <FlowVersionPage flowId={route.flow} version={route.version} />;
+    case 'flow-history':
+      return <HistoryPage key={route.flow} flowId={route.flow} />;
+    case 'runs':
+      return <RunsPage />;
+    case 'run':
+      return <RunDetail key={route.run} runId={route.run} onBack={() => navigate({ page: 'runs' })} />;
+    case 'dead-letters':
+      return <DeadLettersPage role={user.role} />;
+    case 'approvals':
+      return <ApprovalsPage role={user.role} />;
+    case 'plants':
+      return <PlantsPage role={user.role} />;
+    case 'packs':
+      return <PacksPage role={user.role} />;
+    case 'audit':
+      return <AuditPage role={user.role} />;
+    case 'not-found':
+      return (
+        <section aria-labelledby="page-title">
+          <h2 id="page-title">Not found</h2>
+          <p>
+            There is no page at <code>{route.path}</code>. <a {...linkProps('/')}>Go to the dashboard</a>.
+          </p>
+        </section>
+      );
+  }
+}
 
 /** The designer shell: the login form until there is a session, then the pages behind a nav bar. */
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
-  const [page, setPage] = useState<Page>('flows');
   const [error, setError] = useState<string>();
+  const route = useRoute();
 
   useEffect(() => {
     api.me().then(
@@ -45,15 +112,16 @@ export function App() {
     await api.logout().catch(() => undefined);
     setUser(null);
   };
+  const current = navOf(route);
   return (
     <div className="shell">
       <header>
         <h1>Millrace designer</h1>
         <nav aria-label="Pages">
-          {PAGES.map(([p, label]) => (
-            <button key={p} type="button" aria-current={page === p ? 'page' : undefined} onClick={() => setPage(p)}>
-              {label}
-            </button>
+          {NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map((n) => (
+            <a key={n.page} {...linkProps(`/${n.page}`)} aria-current={current === n.page ? 'page' : undefined}>
+              {n.label}
+            </a>
           ))}
         </nav>
         <span className="who">
@@ -64,15 +132,7 @@ export function App() {
         </button>
       </header>
       <main>
-        {page === 'flows' ? (
-          <FlowsPage />
-        ) : page === 'runs' ? (
-          <RunsPage />
-        ) : page === 'dead-letters' ? (
-          <DeadLettersPage role={user.role} />
-        ) : (
-          <ApprovalsPage role={user.role} />
-        )}
+        <PageOf route={route} user={user} />
       </main>
     </div>
   );

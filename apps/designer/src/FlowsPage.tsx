@@ -1,85 +1,172 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Flow } from '@millrace/flow-model';
-import { api, type FlowListEntry } from './api.ts';
+import { api, type DraftSummary, type FlowListEntry } from './api.ts';
 import { FlowCanvas } from './FlowCanvas.tsx';
+import { linkProps, navigate } from './router.ts';
 
-/** Published flows with their versions; choosing a version shows it read-only on the canvas. */
-export function FlowsPage() {
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Whether a role may edit drafts (the server enforces it too). */
+export const mayEditDrafts = (role: string) => role === 'analyst' || role === 'admin';
+
+/** A flow id as the flow schema wants it: a slug. */
+export const FLOW_ID = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** Every flow, published or only drafted: its versions (read-only), its draft and its history. */
+export function FlowsPage({ role }: { role: string }) {
   const [flows, setFlows] = useState<FlowListEntry[]>();
-  const [chosen, setChosen] = useState<{ id: string; version: string }>();
-  const [flow, setFlow] = useState<Flow>();
+  const [drafts, setDrafts] = useState<DraftSummary[]>();
   const [error, setError] = useState<string>();
+  const [newId, setNewId] = useState('');
 
   useEffect(() => {
-    api.flows().then(setFlows, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    Promise.all([api.flows(), api.drafts()]).then(
+      ([f, d]) => {
+        setFlows(f);
+        setDrafts(d);
+      },
+      (e: unknown) => setError(message(e)),
+    );
   }, []);
 
+  const ids = [...new Set([...(flows ?? []).map((f) => f.id), ...(drafts ?? []).map((d) => d.id)])].sort();
+  const idProblem =
+    newId === ''
+      ? undefined
+      : !FLOW_ID.test(newId)
+        ? 'lowercase letters, digits and dashes, starting with a letter'
+        : ids.includes(newId)
+          ? `${newId} exists already: open it below`
+          : undefined;
+  const create = (e: FormEvent) => {
+    e.preventDefault();
+    if (newId && !idProblem) navigate({ page: 'flow-edit', flow: newId });
+  };
+
+  return (
+    <section aria-labelledby="flows-title" className="flow-list">
+      <h2 id="flows-title">Flows</h2>
+      {error && <p role="alert">{error}</p>}
+      {mayEditDrafts(role) && (
+        <form aria-label="New flow" onSubmit={create} className="new-flow">
+          <label>
+            New flow id{' '}
+            <input
+              value={newId}
+              onChange={(e) => setNewId(e.target.value.trim())}
+              aria-invalid={idProblem !== undefined}
+              aria-describedby="new-flow-hint"
+              placeholder="batch-release"
+            />
+          </label>{' '}
+          <button type="submit" disabled={!newId || idProblem !== undefined}>
+            Create
+          </button>{' '}
+          <small id="new-flow-hint">{idProblem ?? 'starts from an empty canvas'}</small>
+        </form>
+      )}
+      {!flows || !drafts ? (
+        <p>Loading flows…</p>
+      ) : ids.length === 0 ? (
+        <p>No flow yet. Import a pack, or create a flow.</p>
+      ) : (
+        <table>
+          <caption>Published versions and drafts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Flow</th>
+              <th scope="col">Versions</th>
+              <th scope="col">Draft</th>
+              <th scope="col">History</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ids.map((id) => {
+              const f = flows.find((x) => x.id === id);
+              const d = drafts.find((x) => x.id === id);
+              return (
+                <tr key={id}>
+                  <th scope="row" className="flow-id">
+                    {id}
+                    {d?.name ? <small> {d.name}</small> : null}
+                  </th>
+                  <td>
+                    <ul aria-label={`Versions of ${id}`} className="inline-list">
+                      {(f?.versions ?? []).map((v) => (
+                        <li key={v.version}>
+                          <a
+                            {...linkProps({ page: 'flow-version', flow: id, version: v.version })}
+                            aria-label={`Open ${id} ${v.version}`}
+                            title={`${v.status}, published ${new Date(v.publishedAt).toLocaleString()} by ${v.publishedBy}`}
+                          >
+                            {v.version}
+                          </a>{' '}
+                          <small>{v.status}</small>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>
+                    {d ? (
+                      <a {...linkProps({ page: 'flow-edit', flow: id })} aria-label={`Edit the draft of ${id}`}>
+                        revision {d.revision} by {d.updatedBy}
+                      </a>
+                    ) : mayEditDrafts(role) ? (
+                      <a {...linkProps({ page: 'flow-edit', flow: id })} aria-label={`Edit the draft of ${id}`}>
+                        start a draft
+                      </a>
+                    ) : (
+                      <small>none</small>
+                    )}
+                  </td>
+                  <td>
+                    {f && (
+                      <a {...linkProps({ page: 'flow-history', flow: id })} aria-label={`History of ${id}`}>
+                        history
+                      </a>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** One published version, read-only on the canvas. */
+export function FlowVersionPage({ flowId, version }: { flowId: string; version: string }) {
+  const [flow, setFlow] = useState<Flow>();
+  const [error, setError] = useState<string>();
   useEffect(() => {
-    if (!chosen) return;
     let current = true;
-    setFlow(undefined);
-    api.flowVersion(chosen.id, chosen.version).then(
+    api.flowVersion(flowId, version).then(
       (f) => current && setFlow(f),
-      (e: unknown) => current && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => current && setError(message(e)),
     );
     return () => {
       current = false;
     };
-  }, [chosen]);
-
+  }, [flowId, version]);
   return (
-    <div className="flows-page">
-      <section aria-labelledby="flows-title" className="flow-list">
-        <h2 id="flows-title">Flows</h2>
-        {error && <p role="alert">{error}</p>}
-        {!flows ? (
-          <p>Loading flows…</p>
-        ) : flows.length === 0 ? (
-          <p>No flow is published yet. Import a pack or publish a draft.</p>
-        ) : (
-          <ul>
-            {flows.map((f) => (
-              <li key={f.id}>
-                <span className="flow-id">{f.id}</span>
-                <ul aria-label={`Versions of ${f.id}`}>
-                  {f.versions.map((v) => {
-                    const selected = chosen?.id === f.id && chosen.version === v.version;
-                    return (
-                      <li key={v.version}>
-                        <button
-                          type="button"
-                          aria-pressed={selected}
-                          aria-label={`Open ${f.id} ${v.version}`}
-                          onClick={() => setChosen({ id: f.id, version: v.version })}
-                        >
-                          {v.version}
-                        </button>{' '}
-                        <small>
-                          {v.status} {new Date(v.publishedAt).toLocaleString()} by {v.publishedBy}
-                        </small>
-                      </li>
-                    );
-                  })}
-                </ul>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section aria-label="Flow canvas" className="canvas-pane">
-        {!chosen ? (
-          <p>Choose a flow version to see it.</p>
-        ) : !flow ? (
-          <p>Loading {chosen.id}…</p>
-        ) : (
-          <>
-            <h2>
-              {flow.name} <small>{flow.version}</small>
-            </h2>
-            <FlowCanvas flow={flow} />
-          </>
-        )}
-      </section>
-    </div>
+    <section aria-labelledby="flow-title" className="canvas-pane">
+      <p>
+        <a {...linkProps({ page: 'flows' })}>← Flows</a> ·{' '}
+        <a {...linkProps({ page: 'flow-history', flow: flowId })}>History of {flowId}</a>
+      </p>
+      {error && <p role="alert">{error}</p>}
+      {!flow ? (
+        !error && <p>Loading {flowId}…</p>
+      ) : (
+        <>
+          <h2 id="flow-title">
+            {flow.name} <small>{flow.version}</small> <small>(read-only)</small>
+          </h2>
+          <FlowCanvas flow={flow} />
+        </>
+      )}
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type RunSummary } from './api.ts';
-import { RunDetail } from './RunDetail.tsx';
+import { linkProps } from './router.ts';
 
 function keysOf(keys: unknown): string {
   if (!keys || typeof keys !== 'object') return '';
@@ -13,23 +13,11 @@ function keysOf(keys: unknown): string {
 export function RunsPage() {
   const [runs, setRuns] = useState<RunSummary[]>();
   const [error, setError] = useState<string>();
-  const [open, setOpen] = useState<string>();
   const load = () => {
     setError(undefined);
     api.runs().then(setRuns, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };
   useEffect(load, []);
-
-  if (open !== undefined)
-    return (
-      <RunDetail
-        runId={open}
-        onBack={() => {
-          setOpen(undefined);
-          load();
-        }}
-      />
-    );
 
   return (
     <section aria-labelledby="runs-title">
@@ -59,9 +47,9 @@ export function RunsPage() {
             {runs.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <button type="button" aria-label={`Open run ${r.id}`} onClick={() => setOpen(r.id)}>
+                  <a {...linkProps({ page: 'run', run: r.id })} aria-label={`Open run ${r.id}`}>
                     {r.id}
-                  </button>
+                  </a>
                 </td>
                 <td>
                   {r.flow} {r.version}

@@ -21,6 +21,14 @@ export interface FlowListEntry {
   readonly versions: readonly FlowVersionInfo[];
 }
 
+export interface DraftSummary {
+  readonly id: string;
+  readonly name: string | null;
+  readonly revision: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
 export interface RunSummary {
   readonly id: string;
   readonly flow: string;
@@ -163,7 +171,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One API call: JSON in, JSON out; a refusal throws an ApiError carrying the problem's detail. */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -203,6 +212,7 @@ export const api = {
   flows: () => call<{ flows: FlowListEntry[] }>('GET', '/api/flows').then((a) => a.flows),
   flowVersion: (id: string, version: string) =>
     call<Flow>('GET', `/api/flows/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`),
+  drafts: () => call<{ drafts: DraftSummary[] }>('GET', '/api/drafts').then((a) => a.drafts),
   runs: () => call<{ runs: RunSummary[] }>('GET', '/api/runs?limit=100').then((a) => a.runs),
   run: (id: string) => call<RunTrace>('GET', `/api/runs/${encodeURIComponent(id)}`),
   openDeadLetters: () =>

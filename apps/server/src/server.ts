@@ -46,6 +46,8 @@ export interface ServerOptions {
   readonly pack?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: Logger;
+  /** The built designer to serve at `/`. @default apps/designer/dist */
+  readonly designerDist?: string;
 }
 
 export interface MillraceServer {
@@ -163,7 +165,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
         },
       },
     );
-    const app = createApp({ routes, auth, log });
+    const app = createApp({ routes, auth, log, ...(o.designerDist ? { designerDist: o.designerDist } : {}) });
     const rt = runtime;
     const ingress = new Ingress({
       engine: rt.engine,

@@ -47,6 +47,22 @@ export class DraftStore {
     };
   }
 
+  /** Every draft, newest change first, without its content (for the designer's flow list). */
+  list(): Array<Omit<Draft, 'flow' | 'tests'> & { readonly name: string | null }> {
+    const rows = this.db
+      .prepare(
+        "SELECT flow_id, json_extract(flow, '$.name') AS name, revision, updated_at, updated_by FROM drafts ORDER BY updated_at DESC, flow_id",
+      )
+      .all() as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      flowId: String(r.flow_id),
+      name: typeof r.name === 'string' ? r.name : null,
+      revision: Number(r.revision),
+      updatedAt: Number(r.updated_at),
+      updatedBy: String(r.updated_by),
+    }));
+  }
+
   /**
    * Saves a draft; `expected` is the revision the editor started from (undefined: create or
    * overwrite blindly). Answers the new revision, or 'conflict' with the current one.

@@ -74,6 +74,12 @@ describe('the life of a flow', () => {
     expect(stale.status).toBe(409);
     expect(stale.json).toMatchObject({ code: 'DRAFT_CHANGED', revision: 1 });
     expect((await call('PUT', '/api/flows/other/draft', { flow: FLOW })).status).toBe(400);
+    // Both drafts are listed (by name where the draft has one), without their content.
+    const listed = (await call('GET', '/api/drafts')).json.drafts as Array<Record<string, unknown>>;
+    expect([...listed].sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual([
+      { id: 'qms-decisions', name: FLOW.name, revision: 1, updatedBy: 'admin', updatedAt: expect.any(String) },
+      { id: 'scratch', name: null, revision: 1, updatedBy: 'admin', updatedAt: expect.any(String) },
+    ]);
     const invalid = await call('POST', '/api/flows/qms-decisions/publish', {
       version: '1.0.0',
       changeNote: 'first release',

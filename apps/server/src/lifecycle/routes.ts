@@ -19,6 +19,7 @@ import { digestOf, type InstalledStore } from '../packs/index.ts';
 import type { DraftStore } from './drafts.ts';
 import {
   DraftAnswer,
+  DraftList,
   DraftSaved,
   FlowDiff,
   Published,
@@ -79,6 +80,25 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
   };
 
   return [
+    {
+      method: 'get',
+      path: '/api/drafts',
+      response: DraftList,
+      access: 'viewer',
+      tag: 'flows',
+      summary: 'Every draft (flow id, name, revision, last change), newest change first',
+      handler: () => ({
+        body: {
+          drafts: drafts.list().map((d) => ({
+            id: d.flowId,
+            name: d.name,
+            revision: d.revision,
+            updatedAt: new Date(d.updatedAt).toISOString(),
+            updatedBy: d.updatedBy,
+          })),
+        },
+      }),
+    },
     {
       method: 'get',
       path: '/api/flows/:id/draft',

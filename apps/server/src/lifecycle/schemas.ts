@@ -19,6 +19,18 @@ export const DraftAnswer = Type.Object({
   problems: Problems,
 });
 
+export const DraftList = Type.Object({
+  drafts: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.Union([Type.String(), Type.Null()]),
+      revision: Revision,
+      updatedAt: Iso,
+      updatedBy: Type.String(),
+    }),
+  ),
+});
+
 export const DraftSaved = Type.Object({ revision: Revision, problems: Problems });
 
 export const Validation = Type.Object({ valid: Type.Boolean(), problems: Problems });

@@ -1,0 +1,9 @@
+// UNFINISHED placeholder: the page is being built (issue 7).
+export function PacksPage(_props: { role: string }) {
+  return (
+    <section aria-labelledby="page-title">
+      <h2 id="page-title">Packs</h2>
+      <p>Not built yet.</p>
+    </section>
+  );
+}

@@ -39,7 +39,8 @@ afterAll(async () => {
 describe('serving the designer', () => {
   it('serves index.html at / and for client routes, assets with a long cache, under the CSP', async () => {
     const base = await serve(join(dir, 'dist'));
-    for (const path of ['/', '/flows/batch-release', '/runs?status=parked']) {
+    // A deep link may hold dots (a version) and still be the app, not a missing file.
+    for (const path of ['/', '/flows/batch-release', '/runs?status=parked', '/flows/batch-release/versions/1.2.0']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
@@ -61,6 +62,7 @@ describe('serving the designer', () => {
       ['GET', '/hooks/x'],
       ['GET', '/metrics'],
       ['GET', '/assets/missing.js'],
+      ['GET', '/assets/deeper/missing'],
       ['GET', '/favicon.ico'],
       ['POST', '/flows'],
       ['DELETE', '/'],

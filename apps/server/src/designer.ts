@@ -4,8 +4,12 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 
 /** Paths that belong to the API, the webhook ingress and Prometheus: never answered with the designer. */
 const NOT_DESIGNER = /^\/(api|hooks|metrics)(\/|$)/;
-/** A path naming a file (`/assets/x.js`, `/favicon.ico`): a miss is a 404, not the app. */
-const FILE_LIKE = /\/[^/]*\.[A-Za-z0-9]+$/;
+/**
+ * A path naming a file (`/assets/x.js`, `/favicon.ico`): a miss is a 404, not the app. Only the
+ * assets folder and the top level hold files: deeper paths with a dot are the app's deep links
+ * (`/flows/batch-release/versions/1.2.0`).
+ */
+const FILE_LIKE = /^\/(assets\/.*|[^/]*\.[A-Za-z0-9]+)$/;
 
 /**
  * Serves the built designer (`apps/designer/dist`, DESIGN §2: the server serves the built files,

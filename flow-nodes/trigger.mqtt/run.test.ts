@@ -194,8 +194,13 @@ describe('trigger.mqtt connection loss', () => {
     await until(() => ctx.accepts.length === 1);
     relay.drop();
     await publisher.publish(topic, '2');
-    await until(() => ctx.accepts.length === 2);
-    expect(ctx.accepts.map((a) => a.payload.payload)).toEqual([1, 2]);
+    // QoS 1 is at least once: when the drop beats the PUBACK of 1 through the relay, the broker
+    // delivers 1 again after the reconnect (the engine's dedupe absorbs it). What must hold: 2 arrives.
+    await until(() => ctx.accepts.some((a) => a.payload.payload === 2));
+    const payloads = ctx.accepts.map((a) => a.payload.payload);
+    expect(payloads[0]).toBe(1);
+    expect([...new Set(payloads)].sort()).toEqual([1, 2]);
+    expect(payloads.filter((p) => p === 2)).toHaveLength(1);
     expect(relay.accepted).toBeGreaterThanOrEqual(2);
     await stop();
   });

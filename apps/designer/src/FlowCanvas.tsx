@@ -1,8 +1,27 @@
-import { useMemo } from 'react';
-import { Background, Controls, MiniMap, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { useEffect, useMemo, useRef } from 'react';
+import {
+  Background,
+  Controls,
+  MiniMap,
+  Position,
+  ReactFlow,
+  type Edge,
+  type Node,
+  type ReactFlowInstance,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Flow } from '@millrace/flow-model';
 import { positions } from './layout.ts';
+import './lifecycle/canvas-diff.css';
+
+/** How a node or edge differs from another version of the flow (the visual diff). */
+export type DiffMark = 'added' | 'removed' | 'changed';
+
+/** A node to centre the canvas on; a new `seq` centres it again (after the user panned away). */
+export interface CanvasFocus {
+  readonly node: string;
+  readonly seq: number;
+}
 
 /** What one run did at one node: shown as a badge, and the node highlighted (or marked failed). */
 export interface NodeOverlay {
@@ -28,20 +47,41 @@ function badgeText(o: NodeOverlay): string {
   return parts.join(' · ');
 }
 
+/** The key of a highlight map, so the (uncontrolled) canvas redraws when it changes. */
+const marksKey = (m: ReadonlyMap<string, DiffMark> | undefined) =>
+  m ? [...m].map(([id, k]) => `${id}=${k[0]}`).join(',') : '';
+
 /**
  * One flow version, read-only: nodes labelled with name and type, edges with their port. With an
  * overlay, the nodes a run went through are highlighted, the failed or parked one marked, and each
- * carries its status, attempts and duration; `onNodeSelect` reports a clicked node.
+ * carries its status, attempts and duration; `onNodeSelect` reports a clicked node. With
+ * `highlight` (and `edgeHighlight`), nodes and edges added, removed or changed against another
+ * version are marked (class `diff-<mark>`, a tag, and the mark in their accessible name);
+ * `focus` centres the canvas on a node.
  */
 export function FlowCanvas({
   flow,
   overlay,
   onNodeSelect,
+  highlight,
+  edgeHighlight,
+  focus,
 }: {
   flow: Flow;
   overlay?: CanvasOverlay;
   onNodeSelect?: (nodeId: string) => void;
+  highlight?: ReadonlyMap<string, DiffMark>;
+  edgeHighlight?: ReadonlyMap<string, DiffMark>;
+  focus?: CanvasFocus;
 }) {
+  const instance = useRef<ReactFlowInstance | null>(null);
+  useEffect(() => {
+    const rf = instance.current;
+    if (!focus || !rf) return;
+    rf.setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === focus.node })));
+    void rf.fitView({ nodes: [{ id: focus.node }], duration: 300, maxZoom: 1.2, padding: 0.6 });
+  }, [focus]);
+
   const { nodes, edges } = useMemo(() => {
     const at = positions(flow);
     const nodes: Node[] = flow.nodes.map((n) => {
@@ -50,18 +90,25 @@ export function FlowCanvas({
       if (n.disabled) classes.push('disabled');
       if (overlay) classes.push(o ? 'on-path' : 'off-path');
       if (o?.failed) classes.push('failed');
+      const mark = highlight?.get(n.id);
+      if (mark) classes.push(`diff-${mark}`);
       return {
         id: n.id,
         position: at.get(n.id) ?? { x: 0, y: 0 },
         sourcePosition: Position.Right,
         targetPosition: Position.Left,
-        ariaLabel: `${n.name ?? n.id} (${n.type})${o ? `: ${o.failed ? 'failed here, ' : ''}${badgeText(o)}` : ''}`,
+        ariaLabel: `${n.name ?? n.id} (${n.type})${mark ? `, ${mark}` : ''}${o ? `: ${o.failed ? 'failed here, ' : ''}${badgeText(o)}` : ''}`,
         className: classes.join(' '),
         data: {
           label: (
             <div className="node-label">
               <strong>{n.name ?? n.id}</strong>
               <span className="node-type">{n.type}</span>
+              {mark && (
+                <span className={`diff-tag diff-tag-${mark}`} data-testid={`diff-${n.id}`}>
+                  {mark}
+                </span>
+              )}
               {o && (
                 <span className={o.failed ? 'node-badge failed' : 'node-badge'} data-testid={`badge-${n.id}`}>
                   {o.failed ? '⚠ ' : ''}
@@ -75,22 +122,30 @@ export function FlowCanvas({
     });
     const edges: Edge[] = flow.edges.map((e) => {
       const walked = overlay !== undefined && overlay.nodes.has(e.from.node) && overlay.nodes.has(e.to.node);
+      const mark = edgeHighlight?.get(e.id);
+      const classes = [...(walked ? ['on-path'] : []), ...(mark ? [`diff-${mark}`] : [])];
       return {
         id: e.id,
         source: e.from.node,
         target: e.to.node,
-        ...(walked ? { animated: true, className: 'on-path' } : {}),
+        ...(walked ? { animated: true } : {}),
+        ...(classes.length > 0 ? { className: classes.join(' ') } : {}),
+        ...(mark ? { ariaLabel: `Edge from ${e.from.node} to ${e.to.node}, ${mark}` } : {}),
         ...(e.from.port !== 'out' ? { label: e.from.port } : {}),
       };
     });
     return { nodes, edges };
-  }, [flow, overlay]);
+  }, [flow, overlay, highlight, edgeHighlight]);
+  const marks = `${marksKey(highlight)}|${marksKey(edgeHighlight)}`;
 
   return (
     <div className="canvas" data-testid="flow-canvas">
       {/* Uncontrolled, so React Flow keeps the measured sizes (fit view and minimap need them). */}
       <ReactFlow
-        key={`${flow.id}@${flow.version}${overlay ? `#${overlay.key}` : ''}`}
+        key={`${flow.id}@${flow.version}${overlay ? `#${overlay.key}` : ''}${marks === '|' ? '' : `~${marks}`}`}
+        onInit={(rf) => {
+          instance.current = rf;
+        }}
         defaultNodes={nodes}
         defaultEdges={edges}
         fitView

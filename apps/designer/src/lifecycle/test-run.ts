@@ -1,0 +1,82 @@
+// A test run as the editor shows it: which case to run (one of the draft's own, or a sample event
+// with no expectations), and the answer as a canvas overlay plus every node's steps with their
+// input, output and error. Pure, so it is tested without a browser.
+import type { RunTrace, TraceStep } from '../api.ts';
+import type { CanvasOverlay } from '../FlowCanvas.tsx';
+import { overlayOf } from '../RunDetail.tsx';
+import type { TestRunCase } from './api-lifecycle.ts';
+
+export type JsonCase = Record<string, unknown> & { readonly name: string };
+
+/** The draft's own test cases (a flow tests document, as saved; anything else has none). */
+export function casesOf(tests: unknown): JsonCase[] {
+  const cases = (tests as { cases?: unknown } | null | undefined)?.cases;
+  if (!Array.isArray(cases)) return [];
+  return cases.filter(
+    (c): c is JsonCase => typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string',
+  );
+}
+
+export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** A pasted event: JSON, or the parser's complaint (with where it stopped). */
+export function parseEvent(text: string): Parsed {
+  if (text.trim() === '') return { ok: false, error: 'paste an event as JSON' };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+export const SAMPLE_CASE_NAME = 'sample event';
+
+/**
+ * A case for a sample event: no expectations (it only shows what the flow does), the canned
+ * answers of one of the draft's cases when given (without them, a request to a connection is
+ * answered 501 and the run shows where it went out), and its trigger when the flow has several.
+ */
+export function sampleCase(event: unknown, options: { mocksFrom?: JsonCase; trigger?: string } = {}): JsonCase {
+  const from = options.mocksFrom;
+  return {
+    name: SAMPLE_CASE_NAME,
+    event,
+    expect: {},
+    ...(from?.mocks !== undefined ? { mocks: from.mocks } : {}),
+    ...(from?.signals !== undefined ? { signals: from.signals } : {}),
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+  };
+}
+
+/**
+ * The event a recorded run started with: its first step's input is the event as the trigger
+ * handed it on, the shape a test case's `event` has.
+ */
+export function recordedEvent(trace: Pick<RunTrace, 'steps'>): unknown {
+  return trace.steps[0]?.input;
+}
+
+export interface CaseView {
+  /** The case's run over the canvas, when the run started. */
+  readonly overlay?: CanvasOverlay;
+  /** Per node, its steps in order (a node inside a loop or after a split runs more than once). */
+  readonly steps: ReadonlyMap<string, readonly TraceStep[]>;
+}
+
+/**
+ * One case of a test-run answer for the canvas and the node panel. `seq` tells runs apart: each
+ * test run starts a fresh engine, so run ids repeat, and the canvas must redraw anyway.
+ */
+export function caseView(c: TestRunCase, seq: number): CaseView {
+  const steps = new Map<string, TraceStep[]>();
+  for (const s of c.trace?.steps ?? []) steps.set(s.node, [...(steps.get(s.node) ?? []), s]);
+  if (!c.trace) return { steps };
+  const o = overlayOf(c.trace);
+  return { overlay: { key: `test-${seq}:${c.name}:${o.key}`, nodes: o.nodes }, steps };
+}
+
+/** A case's outcome in a few words: passed, or the first failure. */
+export function caseOutcome(c: TestRunCase): string {
+  if (c.ok) return `passed${c.status ? ` (${c.status})` : ''}`;
+  return `failed${c.status ? ` (${c.status})` : ''}: ${c.failures[0] ?? 'no reason given'}`;
+}

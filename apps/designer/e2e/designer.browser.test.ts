@@ -9,6 +9,7 @@ import {
   ROOT,
   SHOTS,
   startWorld,
+  unlabelledControls,
   warnIfNoChromium,
   type DesignerWorld,
 } from './harness.ts';
@@ -127,6 +128,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await expect.poll(() => canvas.locator('.react-flow__minimap-node').count()).toBe(flow.nodes.length);
     expect(await canvas.getByText('trigger.mqtt', { exact: true }).count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'designer-canvas.png') });
+    expect(await unlabelledControls(page)).toEqual([]);
     // Nodes are reachable from the keyboard and named for assistive technology.
     const first = canvas.getByRole('group', { name: 'MES batch completed (trigger.mqtt)' });
     await first.focus();
@@ -141,6 +143,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
     await page.getByText('No runs yet.').waitFor();
     await page.screenshot({ path: join(SHOTS, 'designer-runs.png') });
+    expect(await unlabelledControls(page)).toEqual([]);
 
     expect(problems).toEqual([]);
     await page.close();
@@ -192,6 +195,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     expect(await page.getByLabel('Output of ok').textContent()).toContain('"default"');
     await page.getByLabel('Error of ok').waitFor();
     await page.screenshot({ path: join(SHOTS, 'designer-run-detail.png') });
+    expect(await unlabelledControls(page)).toEqual([]);
 
     // Keyboard: the nav buttons are reachable and Enter opens the page.
     const nav = page.getByRole('link', { name: 'Dead letters', exact: true });
@@ -210,6 +214,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     expect(await replay.isDisabled()).toBe(true); // a reason of 3 characters at least
     await page.getByLabel('Reason').fill('the lot is fixed now');
     await page.screenshot({ path: join(SHOTS, 'designer-dead-letters.png') });
+    expect(await unlabelledControls(page)).toEqual([]);
     await replay.click();
     const status = page.getByTestId('dead-letter-status');
     await expect
@@ -314,6 +319,7 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     expect(await password.inputValue()).toBe('');
     expect(await page.getByRole('button', { name: `Show approval ${key}` }).count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'designer-approvals-wrong-password.png') });
+    expect(await unlabelledControls(page)).toEqual([]);
 
     await password.fill('quinn password 1234');
     await password.press('Enter');

@@ -184,3 +184,61 @@ export function recordProblems(page: Page, allowed401?: RegExp): string[] {
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `designer-${name}.png`) });
 }
+
+const CONTROL_ROLES = new Set([
+  'button',
+  'link',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'listbox',
+  'checkbox',
+  'radio',
+  'switch',
+  'slider',
+  'spinbutton',
+  'menuitem',
+  'tab',
+]);
+
+/**
+ * The interactive controls on the page that have no accessible name, from Chromium's own
+ * accessibility tree (what a screen reader gets), described by role and a snippet of their HTML.
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: Array<{
+        ignored?: boolean;
+        role?: { value?: string };
+        name?: { value?: string };
+        backendDOMNodeId?: number;
+      }>;
+    };
+    const found: string[] = [];
+    for (const n of nodes) {
+      const role = n.role?.value ?? '';
+      if (n.ignored || !CONTROL_ROLES.has(role) || (n.name?.value ?? '').trim() !== '') continue;
+      let html = '';
+      if (n.backendDOMNodeId !== undefined) {
+        const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: n.backendDOMNodeId })) as {
+          object: { objectId?: string };
+        };
+        if (object.objectId) {
+          const r = (await cdp.send('Runtime.callFunctionOn', {
+            objectId: object.objectId,
+            functionDeclaration:
+              'function () { return this.outerHTML ? this.outerHTML.slice(0, 160) : String(this.nodeName); }',
+            returnByValue: true,
+          })) as { result: { value?: string } };
+          html = r.result.value ?? '';
+        }
+      }
+      found.push(`${role}: ${html}`);
+    }
+    return found;
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { hasChromium, shot, startWorld, warnIfNoChromium, type DesignerWorld } from './harness.ts';
+
+/**
+ * The flow editor in a real browser against the real server (issue 7): an analyst creates a flow
+ * from the Flows page, drags a webhook trigger and a map from the palette, wires them, is told why
+ * a self-loop is refused, sees the map's validation problem and jumps to the node from it, undoes
+ * and redoes, copies and pastes, and the autosaved draft is on the server and survives a reload;
+ * a node added with the keyboard only; a viewer gets the same graph read-only. No console errors.
+ */
+warnIfNoChromium('the flow editor browser test');
+
+const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+const handle = (page: Page, nodeId: string, side: 'in' | 'out', port: string) =>
+  page.getByTestId(`handle-${nodeId}-${side}-${port}`);
+
+/** A real mouse drag from one element's centre to another's, in steps (React Flow's connections). */
+async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2 + 10, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+  await page.mouse.up();
+}
+
+describe.skipIf(!hasChromium)('flow editor in Chromium against the real server', () => {
+  let world: DesignerWorld;
+
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('builds a flow with palette, wires, undo, copy and paste; autosaves it; a viewer reads it', async () => {
+    const { page, problems } = await world.loggedIn('ana');
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByLabel('New flow id').fill('new-flow');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(/\/flows\/new-flow$/);
+    await expect.poll(() => page.getByRole('heading', { name: /new-flow/ }).count()).toBeGreaterThan(0);
+    const canvas = page.getByTestId('editor-canvas');
+    await canvas.waitFor();
+
+    // Drag two node types from the palette onto the canvas (HTML5 drag and drop).
+    await page
+      .getByRole('button', { name: /\(trigger\.webhook\)/ })
+      .dragTo(canvas, { targetPosition: { x: 180, y: 160 } });
+    await node(page, 'trigger-webhook-1').waitFor();
+    await page.getByLabel('Search node types').fill('map');
+    await page.getByRole('button', { name: /\(map\)$/ }).dragTo(canvas, { targetPosition: { x: 520, y: 200 } });
+    await node(page, 'map-1').waitFor();
+    await page.getByLabel('Search node types').fill('');
+
+    // A self-loop is refused, with the reason on the status line.
+    await drag(page, handle(page, 'map-1', 'out', 'out'), handle(page, 'map-1', 'in', 'in'));
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Not connected' }).textContent())
+      .toMatch(/itself/);
+    expect(await page.locator('.react-flow__edge').count()).toBe(0);
+
+    // Wire the trigger's output into the map's input.
+    await drag(page, handle(page, 'trigger-webhook-1', 'out', 'out'), handle(page, 'map-1', 'in', 'in'));
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('save-status').textContent(), { timeout: 10_000 })
+      .toMatch(/Saved revision/);
+
+    // The map lacks its code: the server's validation lists it; a click selects the node.
+    const list = page.getByRole('list', { name: 'Validation problems' });
+    const mapProblem = list.getByRole('button', { name: /node map-1/ }).first();
+    await mapProblem.waitFor({ timeout: 10_000 });
+    await expect.poll(() => node(page, 'map-1').getAttribute('aria-describedby')).toBe('node-problems-map-1');
+    await shot(page, 'editor-problems');
+    await mapProblem.click();
+    await expect.poll(() => node(page, 'map-1').getAttribute('class')).toMatch(/selected/);
+    await page.getByRole('region', { name: 'Inspector of map-1' }).waitFor();
+
+    // Undo takes the wire away, redo brings it back.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(0);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
+
+    // Copy and paste the selected map: a second map, under a new id.
+    await node(page, 'map-1').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await node(page, 'map-2').waitFor();
+    await expect.poll(() => node(page, 'map-2').getAttribute('class')).toMatch(/selected/);
+
+    // Keyboard only: search the palette, Tab to the type, Enter adds it in the middle and selects it.
+    await page.getByLabel('Search node types').fill('split');
+    await page.getByLabel('Search node types').press('Tab');
+    await page.keyboard.press('Enter');
+    await node(page, 'split-1').waitFor();
+    await expect.poll(() => node(page, 'split-1').getAttribute('class')).toMatch(/selected/);
+    await page.getByLabel('Search node types').fill('');
+
+    // Autosave reaches the server.
+    await expect
+      .poll(() => page.getByTestId('save-status').textContent(), { timeout: 10_000 })
+      .toMatch(/Saved revision/);
+    const draft = (await (await world.asAdmin('GET', '/api/flows/new-flow/draft')).json()) as {
+      flow: { nodes: Array<{ id: string; type: string }>; edges: unknown[]; layout: Record<string, unknown> };
+      revision: number;
+    };
+    expect(draft.flow.nodes.map((n) => n.id).sort()).toEqual(['map-1', 'map-2', 'split-1', 'trigger-webhook-1']);
+    expect(draft.flow.edges).toHaveLength(1);
+    expect(Object.keys(draft.flow.layout).sort()).toEqual(['map-1', 'map-2', 'split-1', 'trigger-webhook-1']);
+    await shot(page, 'editor-built');
+
+    // A reload shows the same graph.
+    await page.reload();
+    await node(page, 'map-2').waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(4);
+    expect(await page.locator('.react-flow__edge').count()).toBe(1);
+    expect(await page.getByTestId('save-status').textContent()).toMatch(/Draft revision \d+ by ana/);
+
+    // Someone else saves meanwhile: the next autosave is refused (409) and says so, with Reload.
+    const saved = await world.asAdmin('PUT', '/api/flows/new-flow/draft', {
+      flow: { ...draft.flow, name: 'Renamed elsewhere' },
+      revision: draft.revision,
+    });
+    expect(saved.status).toBe(200);
+    await node(page, 'split-1').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3);
+    const banner = page.getByRole('alert').filter({ hasText: 'Someone else saved this draft' });
+    await banner.waitFor({ timeout: 10_000 });
+    await shot(page, 'editor-conflict');
+    await banner.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { name: /Renamed elsewhere/ }).waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(4);
+    // The refused save is the one console error on purpose.
+    expect(problems.filter((p) => !/status of 409/.test(p))).toEqual([]);
+    await page.close();
+
+    // A viewer sees it read-only: no palette, no editing tools, no save.
+    const viewer = await world.loggedIn('vic');
+    await viewer.page.goto(`${world.server.url}/flows/new-flow`);
+    await node(viewer.page, 'map-2').waitFor();
+    expect(await viewer.page.getByRole('complementary', { name: 'Node palette' }).count()).toBe(0);
+    expect(await viewer.page.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    expect(await viewer.page.getByRole('heading', { name: /read-only/ }).count()).toBe(1);
+    await shot(viewer.page, 'editor-viewer');
+    expect(viewer.problems).toEqual([]);
+    await viewer.page.close();
+  }, 120_000);
+});

@@ -1,0 +1,97 @@
+// Draft autosave: a PUT of the draft ~800 ms after the last change, guarded by the revision it
+// started from. A 409 (someone else saved) stops saving and says so: never a silent overwrite.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Flow } from '@millrace/flow-model';
+import { ApiError } from '../api.ts';
+import { saveDraft, saveDraftOnExit } from './api-editor.ts';
+
+export const AUTOSAVE_MS = 800;
+
+export type SaveStatus = 'loaded' | 'saved' | 'unsaved' | 'saving' | 'conflict' | 'error' | 'new';
+
+export interface SaveState {
+  readonly status: SaveStatus;
+  /** The draft's revision on the server (0: there is no draft yet). */
+  readonly revision: number;
+  readonly error?: string;
+}
+
+export interface AutosaveOptions {
+  readonly flowId: string;
+  readonly flow: Flow;
+  /** The flow as loaded: no save until the flow differs from it. */
+  readonly initialFlow: Flow;
+  readonly tests: unknown;
+  readonly revision: number;
+  readonly enabled: boolean;
+  /** After each save: the revision and the flow it saved (validation follows). */
+  onSaved(revision: number, flow: Flow): void;
+}
+
+export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void } {
+  const [state, setState] = useState<SaveState>({
+    status: o.revision === 0 ? 'new' : 'loaded',
+    revision: o.revision,
+  });
+  const flowRef = useRef(o.flow);
+  flowRef.current = o.flow;
+  const saved = useRef(o.initialFlow);
+  const revision = useRef(o.revision);
+  const inFlight = useRef(false);
+  const stopped = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const opts = useRef(o);
+  opts.current = o;
+
+  const save = useCallback(async () => {
+    clearTimeout(timer.current);
+    if (inFlight.current || stopped.current || !opts.current.enabled) return;
+    const flow = flowRef.current;
+    if (flow === saved.current) return;
+    inFlight.current = true;
+    setState((s) => ({ ...s, status: 'saving' }));
+    try {
+      const r = await saveDraft(opts.current.flowId, { flow, tests: opts.current.tests, revision: revision.current });
+      revision.current = r.revision;
+      saved.current = flow;
+      const more = flowRef.current !== flow;
+      setState({ status: more ? 'unsaved' : 'saved', revision: r.revision });
+      opts.current.onSaved(r.revision, flow);
+      if (more) timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        stopped.current = true;
+        setState((s) => ({ ...s, status: 'conflict', error: e.message }));
+      } else {
+        setState((s) => ({ ...s, status: 'error', error: e instanceof Error ? e.message : String(e) }));
+      }
+    } finally {
+      inFlight.current = false;
+    }
+  }, []);
+
+  useEffect(() => {
+    if (!o.enabled || stopped.current || o.flow === saved.current) return;
+    setState((s) => (s.status === 'unsaved' ? s : { ...s, status: 'unsaved' }));
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
+  }, [o.flow, o.enabled, save]);
+
+  // Leaving the page or the editor: one last save of what the debounce has not saved yet.
+  useEffect(() => {
+    const flush = () => {
+      const c = opts.current;
+      if (!c.enabled || stopped.current || inFlight.current || flowRef.current === saved.current) return;
+      clearTimeout(timer.current);
+      saveDraftOnExit(c.flowId, { flow: flowRef.current, tests: c.tests, revision: revision.current });
+      saved.current = flowRef.current;
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, []);
+
+  return { ...state, saveNow: () => void save() };
+}

@@ -17,11 +17,17 @@ import './lifecycle/canvas-diff.css';
 /** How a node or edge differs from another version of the flow (the visual diff). */
 export type DiffMark = 'added' | 'removed' | 'changed';
 
-/** A node to centre the canvas on; a new `seq` centres it again (after the user panned away). */
+/**
+ * A node to centre the canvas on (with `also`: the view that shows all of them); a new `seq`
+ * centres it again (after the user panned away).
+ */
 export interface CanvasFocus {
   readonly node: string;
   readonly seq: number;
+  readonly also?: readonly string[];
 }
+
+const focusIds = (f: CanvasFocus) => [f.node, ...(f.also ?? [])].map((id) => ({ id }));
 
 /** What one run did at one node: shown as a badge, and the node highlighted (or marked failed). */
 export interface NodeOverlay {
@@ -74,12 +80,15 @@ export function FlowCanvas({
   edgeHighlight?: ReadonlyMap<string, DiffMark>;
   focus?: CanvasFocus;
 }) {
-  const instance = useRef<ReactFlowInstance | null>(null);
+  // The instance of the canvas drawn under `key`: a canvas drawn anew has not reported yet.
+  const instance = useRef<{ key: string; rf: ReactFlowInstance } | null>(null);
+  const key = `${flow.id}@${flow.version}${overlay ? `#${overlay.key}` : ''}${marksKey(highlight)}|${marksKey(edgeHighlight)}`;
   useEffect(() => {
-    const rf = instance.current;
+    const rf = instance.current?.key === key ? instance.current.rf : undefined;
     if (!focus || !rf) return;
     rf.setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === focus.node })));
-    void rf.fitView({ nodes: [{ id: focus.node }], duration: 300, maxZoom: 1.2, padding: 0.6 });
+    void rf.fitView({ nodes: focusIds(focus), duration: 300, maxZoom: 1.2, padding: focus.also ? 0.1 : 0.6 });
+    // Only a new focus moves the view; a canvas drawn anew starts at its focus (fitViewOptions).
   }, [focus]);
 
   const { nodes, edges } = useMemo(() => {
@@ -136,20 +145,20 @@ export function FlowCanvas({
     });
     return { nodes, edges };
   }, [flow, overlay, highlight, edgeHighlight]);
-  const marks = `${marksKey(highlight)}|${marksKey(edgeHighlight)}`;
 
   return (
     <div className="canvas" data-testid="flow-canvas">
       {/* Uncontrolled, so React Flow keeps the measured sizes (fit view and minimap need them). */}
       <ReactFlow
-        key={`${flow.id}@${flow.version}${overlay ? `#${overlay.key}` : ''}${marks === '|' ? '' : `~${marks}`}`}
+        key={key}
         onInit={(rf) => {
-          instance.current = rf;
+          instance.current = { key, rf };
         }}
         defaultNodes={nodes}
         defaultEdges={edges}
         fitView
-        fitViewOptions={{ padding: 0.05 }}
+        // A canvas drawn anew (a new overlay) with a focus shows the focus from the start.
+        fitViewOptions={focus ? { padding: 0.1, maxZoom: 1.2, nodes: focusIds(focus) } : { padding: 0.05 }}
         minZoom={0.1}
         nodesDraggable={false}
         nodesConnectable={false}

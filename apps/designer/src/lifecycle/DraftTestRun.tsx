@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { FlowCanvas, type CanvasOverlay } from '../FlowCanvas.tsx';
+import { useMemo, useState } from 'react';
+import { FlowCanvas, type CanvasFocus, type CanvasOverlay } from '../FlowCanvas.tsx';
 import type { Draft } from './api-lifecycle.ts';
 import { TestRunPanel } from './TestRunPanel.tsx';
 
@@ -7,12 +7,22 @@ import { TestRunPanel } from './TestRunPanel.tsx';
 export function DraftTestRun({ flowId, draft }: { flowId: string; draft: Draft }) {
   const [overlay, setOverlay] = useState<CanvasOverlay>();
   const [node, setNode] = useState<string>();
+  // A wide flow drawn whole is too small to read: show the run's path.
+  const focus = useMemo<CanvasFocus | undefined>(() => {
+    const path = [...(overlay?.nodes.keys() ?? [])];
+    return path[0] === undefined ? undefined : { node: path[0], seq: 0, also: path.slice(1) };
+  }, [overlay]);
   if (draft.problems.length > 0)
     return <p>The draft is not a flow yet ({draft.problems.length} problem(s)): open it in the editor.</p>;
   return (
     <div className="history-grid">
       <div role="region" aria-label="Test run on the draft's canvas" className="canvas-pane">
-        <FlowCanvas flow={draft.flow} {...(overlay ? { overlay } : {})} onNodeSelect={setNode} />
+        <FlowCanvas
+          flow={draft.flow}
+          {...(overlay ? { overlay } : {})}
+          {...(focus ? { focus } : {})}
+          onNodeSelect={setNode}
+        />
       </div>
       <div className="history-side">
         <TestRunPanel

@@ -99,26 +99,26 @@ export function HistoryPage({ flowId }: { flowId: string }) {
             <section aria-labelledby="compare-title">
               <h3 id="compare-title">Compare</h3>
               <div className="history-pickers">
-                <label>
-                  From{' '}
-                  <select value={pair.from} onChange={(e) => setPair({ ...pair, from: e.target.value })}>
-                    {choices.map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  To{' '}
-                  <select value={pair.to} onChange={(e) => setPair({ ...pair, to: e.target.value })}>
-                    {choices.map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <label htmlFor="compare-from">From</label>
+                <select
+                  id="compare-from"
+                  value={pair.from}
+                  onChange={(e) => setPair({ ...pair, from: e.target.value })}
+                >
+                  {choices.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+                <label htmlFor="compare-to">To</label>
+                <select id="compare-to" value={pair.to} onChange={(e) => setPair({ ...pair, to: e.target.value })}>
+                  {choices.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
               </div>
               <VisualDiff flowId={flowId} from={pair.from} to={pair.to} />
             </section>

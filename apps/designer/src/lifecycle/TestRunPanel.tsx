@@ -139,35 +139,40 @@ export function TestRunPanel({
   return (
     <section aria-labelledby={`${id}-title`} className="test-run-panel">
       <h3 id={`${id}-title`}>Test run</h3>
-      <p className="status-line">
+      <p className="lc-hint">
         Runs the saved draft on a real engine; connections answer from canned answers (a request none matches is
         answered 501).
       </p>
-      <label className="block">
-        Run
-        <select value={source} onChange={(e) => setSource(e.target.value as Source)}>
+      <div className="block">
+        <label htmlFor={`${id}-run`}>Run</label>
+        <select id={`${id}-run`} value={source} onChange={(e) => setSource(e.target.value as Source)}>
           {cases.length > 0 && <option value="all">all {cases.length} test cases of the draft</option>}
           {cases.length > 0 && <option value="case">one test case</option>}
           <option value="sample">a sample event</option>
         </select>
-      </label>
+      </div>
       {source === 'case' && (
-        <label className="block">
-          Test case
-          <select value={caseName} onChange={(e) => setCaseName(e.target.value)}>
+        <div className="block">
+          <label htmlFor={`${id}-test-case`}>Test case</label>
+          <select id={`${id}-test-case`} value={caseName} onChange={(e) => setCaseName(e.target.value)}>
             {cases.map((c) => (
               <option key={c.name} value={c.name}>
                 {c.name}
               </option>
             ))}
           </select>
-        </label>
+        </div>
       )}
       {source === 'sample' && (
         <>
-          <label className="block">
-            Event of a recent run
-            <select value="" onChange={(e) => void takeRunEvent(e.target.value)} disabled={!runs || runs.length === 0}>
+          <div className="block">
+            <label htmlFor={`${id}-event-of-a-recent-run`}>Event of a recent run</label>
+            <select
+              id={`${id}-event-of-a-recent-run`}
+              value=""
+              onChange={(e) => void takeRunEvent(e.target.value)}
+              disabled={!runs || runs.length === 0}
+            >
               <option value="">{runs && runs.length === 0 ? 'no recent run of this flow' : 'pick a run…'}</option>
               {(runs ?? []).map((r) => (
                 <option key={r.id} value={r.id}>
@@ -176,7 +181,7 @@ export function TestRunPanel({
                 </option>
               ))}
             </select>
-          </label>
+          </div>
           {runsError && <p role="alert">{runsError}</p>}
           <label className="block">
             Sample event (JSON)
@@ -198,9 +203,9 @@ export function TestRunPanel({
             <small id={`${id}-parse`}>the event as the trigger hands it on (an MQTT trigger: topic and payload)</small>
           )}
           {cases.length > 0 && (
-            <label className="block">
-              Canned answers
-              <select value={mocksFrom} onChange={(e) => setMocksFrom(e.target.value)}>
+            <div className="block">
+              <label htmlFor={`${id}-canned-answers`}>Canned answers</label>
+              <select id={`${id}-canned-answers`} value={mocksFrom} onChange={(e) => setMocksFrom(e.target.value)}>
                 <option value="">none</option>
                 {cases.map((c) => (
                   <option key={c.name} value={c.name}>
@@ -208,12 +213,12 @@ export function TestRunPanel({
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           )}
           {triggers.length > 1 && (
-            <label className="block">
-              Trigger
-              <select value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+            <div className="block">
+              <label htmlFor={`${id}-trigger`}>Trigger</label>
+              <select id={`${id}-trigger`} value={trigger} onChange={(e) => setTrigger(e.target.value)}>
                 <option value="">the first trigger</option>
                 {triggers.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -221,7 +226,7 @@ export function TestRunPanel({
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           )}
         </>
       )}
@@ -274,9 +279,9 @@ export function TestRunPanel({
         </ul>
       )}
       {view && view.steps.size > 0 && (
-        <label className="block">
-          Node
-          <select value={node ?? ''} onChange={(e) => setPicked(e.target.value || undefined)}>
+        <div className="block">
+          <label htmlFor={`${id}-node`}>Node</label>
+          <select id={`${id}-node`} value={node ?? ''} onChange={(e) => setPicked(e.target.value || undefined)}>
             <option value="">pick a node…</option>
             {[...view.steps.keys()].map((n) => (
               <option key={n} value={n}>
@@ -284,7 +289,7 @@ export function TestRunPanel({
               </option>
             ))}
           </select>
-        </label>
+        </div>
       )}
       {view && node && (
         <section aria-label={`Test run data of ${nodeName}`} className="step-data">

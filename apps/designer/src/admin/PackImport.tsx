@@ -153,11 +153,13 @@ export function PackImport({ onImported }: { onImported: () => void }) {
       )}
       {shown && lines && (
         <section aria-label={shown.dryRun ? 'Dry run' : 'Imported'}>
-          <h4 role="status">
-            {shown.dryRun
-              ? `Dry run of ${shown.pack.name} ${shown.pack.version}: nothing was changed yet`
-              : `Imported ${shown.pack.name} ${shown.pack.version}`}
-          </h4>
+          <div role="status">
+            <h4>
+              {shown.dryRun
+                ? `Dry run of ${shown.pack.name} ${shown.pack.version}: nothing was changed yet`
+                : `Imported ${shown.pack.name} ${shown.pack.version}`}
+            </h4>
+          </div>
           <p>{diffSummary(shown)}</p>
           <Diff title="Flows" lines={lines.flows} />
           <Diff title="Plant profiles" lines={lines.plants} />

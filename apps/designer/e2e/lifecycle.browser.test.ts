@@ -41,8 +41,8 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     ],
     edges: [...v1.edges, { id: 'e-stamp', from: { node: 'trace', port: 'out' }, to: { node: 'stamp', port: 'in' } }],
   });
-  const saveDraft = async (flow: Flow) => {
-    const saved = await world.asAdmin('PUT', '/api/flows/batch-release/draft', { flow, tests: DRAFT_TESTS });
+  const saveDraft = async (flow: Flow, tests: object = DRAFT_TESTS) => {
+    const saved = await world.asAdmin('PUT', '/api/flows/batch-release/draft', { flow, tests });
     expect(saved.status, await saved.clone().text()).toBe(200);
   };
 
@@ -96,6 +96,17 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     await dialog.waitFor();
     expect(await dialog.getAttribute('aria-modal')).toBe('true');
     expect(await dialog.getByLabel('Version', { exact: true }).inputValue()).toBe('1.1.0');
+    // The focus starts at the version and stays in the dialog: Shift+Tab wraps to the last button.
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.tagName === 'INPUT' ? `input ${el.getAttribute('value')}` : el?.textContent;
+      });
+    expect(await focused()).toBe('input 1.1.0');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Cancel');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('input 1.1.0');
     await dialog.getByText('Publishes the saved draft, revision 1').waitFor();
     await dialog.getByRole('list', { name: 'Changes since 1.0.0' }).getByText('Node Stamp (stamp) added').waitFor();
     // The validation the server will apply is shown up front.
@@ -118,11 +129,32 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Publish the draft…');
 
-    // The draft fixed (as the editor would save it): published as 1.1.0.
-    await saveDraft(draftOf('return { ...msg.payload, stamped: true };'));
+    // The code fixed, but a test case that fails: refused with the failing case.
+    const fixed = draftOf('return { ...msg.payload, stamped: true };');
+    const wrong = {
+      name: 'expects a malformed event to succeed',
+      event: MALFORMED_EVENT,
+      expect: { status: 'succeeded' },
+    };
+    await saveDraft(fixed, { ...DRAFT_TESTS, cases: [...DRAFT_TESTS.cases, wrong] });
     await page.reload();
     await page.getByRole('button', { name: 'Publish the draft…' }).click();
     await dialog.getByText('Publishes the saved draft, revision 2').waitFor();
+    await dialog.getByLabel('Change note').fill('Stamps each released lot');
+    await dialog.getByRole('button', { name: 'Publish 1.1.0' }).click();
+    await refusal.getByText('1 test case(s) fail').waitFor({ timeout: 30_000 });
+    const failing = refusal.getByRole('list', { name: 'Failing test cases' });
+    await failing.getByText(wrong.name).waitFor();
+    await failing.getByText(/^the run ended dead_lettered, expected succeeded/).waitFor();
+    await shot(page, 'publish-tests-fail');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Fixed for good (as the editor would save it): published as 1.1.0.
+    await saveDraft(fixed);
+    await page.reload();
+    await page.getByRole('button', { name: 'Publish the draft…' }).click();
+    await dialog.getByText('Publishes the saved draft, revision 3').waitFor();
     await dialog.getByLabel('Change note').fill('Stamps each released lot');
     await dialog.getByRole('button', { name: 'Publish 1.1.0' }).click();
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
@@ -176,12 +208,12 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     await table.getByRole('row', { name: /^1\.0\.0 deprecated/ }).waitFor();
     await table.getByRole('button', { name: 'Retire 1.0.0…' }).waitFor();
 
-    // The browser logs the refused publish (provoked above) as a failed resource; nothing else.
+    // The browser logs the refused publishes (provoked above) as a failed resource; nothing else.
     const refused = (p: string) => /status of 422 .*\/api\/flows\/batch-release\/publish\)$/.test(p);
-    expect(problems.filter(refused)).toHaveLength(1);
+    expect(problems.filter(refused)).toHaveLength(2);
     expect(problems.filter((p) => !refused(p))).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 180_000);
 
   it('shows a viewer the history and the diff, without publishing, test runs or status changes', async () => {
     const { page, problems } = await world.loggedIn('vic');

@@ -5,7 +5,16 @@ import type { CanvasOverlay } from '../FlowCanvas.tsx';
 import { pretty } from '../RunDetail.tsx';
 import { lifecycleApi, type TestRunAnswer } from './api-lifecycle.ts';
 import { RefusalDetails } from './RefusalDetails.tsx';
-import { caseOutcome, casesOf, caseView, parseEvent, recordedEvent, sampleCase, type JsonCase } from './test-run.ts';
+import {
+  caseOutcome,
+  casesOf,
+  caseView,
+  parseEvent,
+  plantOfTests,
+  recordedEvent,
+  sampleCase,
+  type JsonCase,
+} from './test-run.ts';
 import './lifecycle.css';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -52,6 +61,9 @@ export function TestRunPanel({
   const [sample, setSample] = useState('');
   const [mocksFrom, setMocksFrom] = useState('');
   const [trigger, setTrigger] = useState('');
+  const [plants, setPlants] = useState<string[]>([]);
+  // undefined: not chosen yet (the tests' own profile once the plants are known); '': none.
+  const [plant, setPlant] = useState<string>();
   const [runs, setRuns] = useState<RunSummary[]>();
   const [runsError, setRunsError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -62,6 +74,10 @@ export function TestRunPanel({
 
   useEffect(() => {
     let current = true;
+    lifecycleApi.plants().then(
+      (ps) => current && setPlants(ps.map((p) => p.code)),
+      () => undefined, // without plants, cases run without a profile
+    );
     lifecycleApi.recentRuns(flowId).then(
       (r) => current && setRuns(r),
       (e: unknown) => current && setRunsError(message(e)),
@@ -74,6 +90,7 @@ export function TestRunPanel({
   // The editor's selection wins over a node picked here, each time it changes.
   useEffect(() => setPicked(selectedNode), [selectedNode]);
 
+  const chosenPlant = plant ?? plantOfTests(tests, plants) ?? '';
   const parsed = source === 'sample' ? parseEvent(sample) : undefined;
   const view = useMemo(() => {
     const c = answer?.result.cases[chosen];
@@ -104,7 +121,7 @@ export function TestRunPanel({
     try {
       // The draft's own cases as the editor has them (maybe unsaved), when running them all.
       const sent = list ?? (cases.length > 0 ? cases : undefined);
-      const result = await lifecycleApi.testRun(flowId, sent);
+      const result = await lifecycleApi.testRun(flowId, sent, chosenPlant || undefined);
       const failed = result.cases.findIndex((c) => !c.ok);
       setChosen(failed >= 0 ? failed : 0);
       setAnswer((a) => ({ result, seq: (a?.seq ?? 0) + 1 }));
@@ -230,6 +247,17 @@ export function TestRunPanel({
           )}
         </>
       )}
+      <div className="block">
+        <label htmlFor={`${id}-plant`}>Plant profile</label>
+        <select id={`${id}-plant`} value={chosenPlant} onChange={(e) => setPlant(e.target.value)}>
+          <option value="">none (test values)</option>
+          {plants.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </div>
       <div className="dialog-buttons">
         <button type="button" onClick={() => void run()} disabled={busy || caseList() === 'invalid'}>
           {busy ? 'Running…' : 'Run test'}

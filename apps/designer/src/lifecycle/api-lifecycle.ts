@@ -91,8 +91,13 @@ export const lifecycleApi = {
       version,
       changeNote,
     }),
-  testRun: (id: string, cases?: readonly unknown[]) =>
-    callDetailed<TestRunAnswer>('POST', `/api/flows/${e(id)}/test-run`, cases ? { cases } : {}),
+  /** The cases given (else the saved draft's own), against a plant's profile when given. */
+  testRun: (id: string, cases?: readonly unknown[], plant?: string) =>
+    callDetailed<TestRunAnswer>('POST', `/api/flows/${e(id)}/test-run`, {
+      ...(cases ? { cases } : {}),
+      ...(plant ? { plant } : {}),
+    }),
+  plants: () => call<{ plants: Array<{ code: string; name: string }> }>('GET', '/api/plants').then((a) => a.plants),
   setStatus: (id: string, version: string, action: 'deprecate' | 'retire', reason: string) =>
     call<{ id: string; version: string; status: string }>(
       'POST',

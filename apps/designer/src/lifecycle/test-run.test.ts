@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTrace, TraceStep } from '../api.ts';
 import type { TestRunCase } from './api-lifecycle.ts';
-import { caseOutcome, casesOf, caseView, parseEvent, recordedEvent, sampleCase } from './test-run.ts';
+import { caseOutcome, casesOf, caseView, parseEvent, plantOfTests, recordedEvent, sampleCase } from './test-run.ts';
 
 const step = (node: string, over: Partial<TraceStep> = {}): TraceStep => ({
   node,
@@ -93,5 +93,12 @@ describe('test runs', () => {
     expect(caseOutcome({ name: 'x', ok: true, failures: [], status: 'succeeded', durationMs: 1 })).toBe(
       'passed (succeeded)',
     );
+  });
+
+  it("picks the plant whose profile the draft's tests name, when it is installed", () => {
+    expect(plantOfTests({ profile: '../profiles/P100.json' }, ['P100', 'P200'])).toBe('P100');
+    expect(plantOfTests({ profile: '../profiles/P300.json' }, ['P100'])).toBeUndefined();
+    expect(plantOfTests({}, ['P100'])).toBeUndefined();
+    expect(plantOfTests(null, ['P100'])).toBeUndefined();
   });
 });

@@ -80,3 +80,14 @@ export function caseOutcome(c: TestRunCase): string {
   if (c.ok) return `passed${c.status ? ` (${c.status})` : ''}`;
   return `failed${c.status ? ` (${c.status})` : ''}: ${c.failures[0] ?? 'no reason given'}`;
 }
+
+/**
+ * The plant whose profile a tests document names (`"profile": "../profiles/P100.json"`), when
+ * that plant is installed: its cases' canned answers expect that profile's base paths and params.
+ */
+export function plantOfTests(tests: unknown, plants: readonly string[]): string | undefined {
+  const profile = (tests as { profile?: unknown } | null | undefined)?.profile;
+  if (typeof profile !== 'string') return undefined;
+  const name = /([^/]+)\.json$/.exec(profile)?.[1];
+  return plants.find((p) => p === name);
+}

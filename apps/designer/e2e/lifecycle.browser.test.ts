@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import type { Flow } from '@millrace/flow-model';
 import {
   hasChromium,
@@ -97,16 +98,13 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     expect(await dialog.getAttribute('aria-modal')).toBe('true');
     expect(await dialog.getByLabel('Version', { exact: true }).inputValue()).toBe('1.1.0');
     // The focus starts at the version and stays in the dialog: Shift+Tab wraps to the last button.
-    const focused = () =>
-      page.evaluate(() => {
-        const el = document.activeElement;
-        return el?.tagName === 'INPUT' ? `input ${el.getAttribute('value')}` : el?.textContent;
-      });
-    expect(await focused()).toBe('input 1.1.0');
+    const hasFocus = (l: Locator) => l.evaluate((el) => el.matches(':focus'));
+    const versionInput = dialog.getByLabel('Version', { exact: true });
+    expect(await hasFocus(versionInput)).toBe(true);
     await page.keyboard.press('Shift+Tab');
-    expect(await focused()).toBe('Cancel');
+    expect(await hasFocus(dialog.getByRole('button', { name: 'Cancel' }))).toBe(true);
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('input 1.1.0');
+    expect(await hasFocus(versionInput)).toBe(true);
     await dialog.getByText('Publishes the saved draft, revision 1').waitFor();
     await dialog.getByRole('list', { name: 'Changes since 1.0.0' }).getByText('Node Stamp (stamp) added').waitFor();
     // The validation the server will apply is shown up front.
@@ -127,7 +125,7 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     // Esc closes the dialog; the focus goes back to the button that opened it.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Publish the draft…');
+    await expect.poll(() => hasFocus(page.getByRole('button', { name: 'Publish the draft…' }))).toBe(true);
 
     // The code fixed, but a test case that fails: refused with the failing case.
     const fixed = draftOf('return { ...msg.payload, stamped: true };');

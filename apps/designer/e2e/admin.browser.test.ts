@@ -193,6 +193,11 @@ describe.skipIf(!hasChromium)('operations and admin pages in Chromium against th
     const plant = page.getByRole('article', { name: 'Plant P200' });
     await plant.getByRole('row', { name: /^erp / }).waitFor();
     expect(await plant.getByRole('row', { name: /^erp / }).textContent()).toContain('ERP_P200_CLIENT_SECRET');
+    await plant
+      .getByRole('table', { name: 'Flows deployed to P200' })
+      .or(plant.getByText('No flow is deployed to P200.'))
+      .waitFor();
+    await shot(page, 'plants');
 
     await page.getByLabel('Flow to deploy').selectOption(PACK);
     await page.getByLabel('Version to deploy').selectOption('1.0.0');
@@ -216,7 +221,7 @@ describe.skipIf(!hasChromium)('operations and admin pages in Chromium against th
     await page.getByLabel('Profile JSON of P200').fill('{"schemaVersion": 1, "plant": "P200", "connections": 5}');
     await page.getByRole('button', { name: 'Save the profile' }).click();
     await page.getByText(/the profile is invalid/).waitFor();
-    await shot(page, 'plants');
+    await shot(page, 'plants-forms');
 
     expect(unexpected(problems, /\/api\/plants\/P200\)$/)).toEqual([]);
     await page.close();

@@ -30,6 +30,7 @@ export function RunsPage() {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [known, setKnown] = useState<{ flows: string[]; plants: string[] }>({ flows: [], plants: [] });
   const seq = useRef(0);
   const ids = {
     flow: useId(),
@@ -62,6 +63,13 @@ export function RunsPage() {
   };
 
   useEffect(() => load(filters), [filters]);
+  // Suggestions for the flow and plant fields; the list works without them.
+  useEffect(() => {
+    Promise.all([adminApi.flows(), adminApi.plants()]).then(
+      ([flows, plants]) => setKnown({ flows: flows.map((f) => f.id), plants: plants.map((p) => p.code) }),
+      () => undefined,
+    );
+  }, []);
   // The browser's back and forward buttons move between searches.
   useEffect(() => {
     const back = () => {
@@ -116,7 +124,17 @@ export function RunsPage() {
         </div>
         <div className="field">
           <label htmlFor={ids.flow}>Flow</label>
-          <input id={ids.flow} value={draft.flow ?? ''} onChange={(e) => set('flow', e.target.value)} />
+          <input
+            id={ids.flow}
+            list={`${ids.flow}-list`}
+            value={draft.flow ?? ''}
+            onChange={(e) => set('flow', e.target.value)}
+          />
+          <datalist id={`${ids.flow}-list`}>
+            {known.flows.map((f) => (
+              <option key={f} value={f} />
+            ))}
+          </datalist>
         </div>
         <div className="field">
           <label htmlFor={ids.status}>Status</label>
@@ -131,7 +149,17 @@ export function RunsPage() {
         </div>
         <div className="field">
           <label htmlFor={ids.plant}>Plant</label>
-          <input id={ids.plant} value={draft.plant ?? ''} onChange={(e) => set('plant', e.target.value)} />
+          <input
+            id={ids.plant}
+            list={`${ids.plant}-list`}
+            value={draft.plant ?? ''}
+            onChange={(e) => set('plant', e.target.value)}
+          />
+          <datalist id={`${ids.plant}-list`}>
+            {known.plants.map((p) => (
+              <option key={p} value={p} />
+            ))}
+          </datalist>
         </div>
         <div className="field">
           <label htmlFor={ids.since}>Accepted from</label>

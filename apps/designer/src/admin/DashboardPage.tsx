@@ -145,7 +145,7 @@ export function DashboardPage(_props: { role: string }) {
           </dl>
           <div className="charts">
             <ColumnChart
-              title={`Runs accepted per ${period.bucketMs < 86_400_000 ? `${period.bucketMs / 60_000} minutes` : 'day'}`}
+              title={`Runs accepted per ${period.unit}`}
               unit="runs"
               data={bucketize(
                 data.runs.filter((r) => r.acceptedAt).map((r) => Date.parse(r.acceptedAt!)),

@@ -172,17 +172,17 @@ export function PlantsPage({ role }: { role: string }) {
             <Deployments code={plant.code} version={version} />
           </div>
           {admin && (
-            <>
+            <div className="plant-admin">
               <div className="panel">
                 <DeployForm key={`deploy-${plant.code}`} plant={plant.code} onDone={refresh} />
               </div>
               <div className="panel">
                 <SecretForm key={`secret-${plant.code}`} names={secretNamesOf(plant.profile)} onDone={refresh} />
               </div>
-              <div className="panel">
+              <div className="panel wide">
                 <ProfileForm key={`profile-${plant.code}`} plant={plant} onDone={refresh} />
               </div>
-            </>
+            </div>
           )}
         </article>
       )}

@@ -85,10 +85,10 @@ export function formatDuration(ms: number | null | undefined): string {
 
 /** The dashboard's periods: the KPI window, and the bucket size of the runs-per-period chart. */
 export const PERIODS = [
-  { window: '1h', label: 'Last hour', bucketMs: 5 * 60_000, buckets: 12 },
-  { window: '24h', label: 'Last 24 hours', bucketMs: 3_600_000, buckets: 24 },
-  { window: '7d', label: 'Last 7 days', bucketMs: 86_400_000, buckets: 7 },
-  { window: '30d', label: 'Last 30 days', bucketMs: 86_400_000, buckets: 30 },
+  { window: '1h', label: 'Last hour', unit: '5 minutes', bucketMs: 5 * 60_000, buckets: 12 },
+  { window: '24h', label: 'Last 24 hours', unit: 'hour', bucketMs: 3_600_000, buckets: 24 },
+  { window: '7d', label: 'Last 7 days', unit: 'day', bucketMs: 86_400_000, buckets: 7 },
+  { window: '30d', label: 'Last 30 days', unit: 'day', bucketMs: 86_400_000, buckets: 30 },
 ] as const;
 
 export type PeriodWindow = (typeof PERIODS)[number]['window'];

@@ -121,6 +121,19 @@ afterAll(async () => {
 
 describe('docs/tutorial.md, followed through the API', () => {
   it('logs in, builds, test-runs, publishes and deploys the flow, runs a batch, dead-letters it under an ERP fault and replays it', async () => {
+    // Every API block of the doc is run below, in the doc's order: a new block needs a step here.
+    expect([...blocks.keys()]).toEqual([
+      'login',
+      'draft',
+      'test-run',
+      'publish',
+      'deploy',
+      'batch',
+      'watch',
+      'fault',
+      'dead-letter',
+      'replay',
+    ]);
     const t0 = Date.now();
     const timings: Record<string, number> = {};
     const lap = (step: string) => (timings[step] = Date.now() - t0);

@@ -73,6 +73,11 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const typeIndex = useMemo(() => new Map(catalog.nodes.map((t) => [`${t.type}@${t.version}`, t])), [catalog]);
   const typeOf = useCallback((n: FlowNode) => typeIndex.get(`${n.type}@${n.version}`), [typeIndex]);
   const initiallyEmpty = useRef(flow.nodes.length === 0);
+  // A big flow opens on its start, readable, not on all of it at a tenth of the size: only what is
+  // in view is rendered, so the canvas stays smooth (Fit view shows everything on demand).
+  const [initialView] = useState(() =>
+    flow.nodes.length > BIG_FLOW ? { ...FIT_VIEW, minZoom: 0.6, nodes: startNodes(flow, catalog) } : FIT_VIEW,
+  );
   const pendingSelect = useRef<ReadonlySet<string> | undefined>(undefined);
 
   const [nodes, setNodes] = useState<EditorNode[]>(() => syncNodes([], { flow, typeOf, problems, overlay, readOnly }));
@@ -89,6 +94,8 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const reported = useRef('');
   const onSelectionChange = props.onSelectionChange;
   useEffect(() => {
+    // Not mid-drag: the inspector the selection opens would interrupt the drag; it opens at the end.
+    if (nodes.some((n) => n.dragging)) return;
     const key = `${selectionKey(nodes)}|${selectionKey(edges)}`;
     if (key === reported.current) return;
     reported.current = key;
@@ -247,7 +254,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
         onlyRenderVisibleElements
         // An empty flow keeps the default viewport: fitting to the first dropped node would jump.
         fitView={initiallyEmpty.current === false}
-        fitViewOptions={FIT_VIEW}
+        fitViewOptions={initialView}
         minZoom={0.05}
         maxZoom={2}
         aria-label={`Editable canvas of ${flow.name}`}
@@ -258,6 +265,16 @@ export function EditorCanvas(props: EditorCanvasProps) {
       </ReactFlow>
     </div>
   );
+}
+
+/** More nodes than this and the first view shows the flow's start only. */
+export const BIG_FLOW = 150;
+
+/** The entry nodes (triggers) or, without any, the first nodes: where a big flow opens. */
+function startNodes(flow: Flow, catalog: Catalog): Array<{ id: string }> {
+  const entries = new Set(catalog.nodes.filter((t) => t.entry).map((t) => t.type));
+  const starts = flow.nodes.filter((n) => entries.has(n.type)).slice(0, 3);
+  return (starts.length > 0 ? starts : flow.nodes.slice(0, 1)).map((n) => ({ id: n.id }));
 }
 
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];

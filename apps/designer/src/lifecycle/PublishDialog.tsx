@@ -16,6 +16,9 @@ interface Problem {
   readonly nodeId?: string;
 }
 
+const SAVE_CHECKS = 4;
+const SAVE_CHECK_MS = 500;
+
 /** Whether the editor's flow differs from the saved draft (what publish would publish). */
 export function unsavedChanges(editor: Flow, saved: unknown): boolean {
   const s = saved as Partial<Flow> | null;
@@ -61,7 +64,18 @@ export function PublishDialog({
 
   useEffect(() => {
     let current = true;
-    Promise.all([lifecycleApi.versions(flowId), lifecycleApi.draft(flowId)]).then(
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The editor saves as the dialog opens: while the saved draft lags behind the editor's flow,
+    // look again a few times before settling on it (and saying what is not saved).
+    const settled = async (attempt = 0): Promise<Draft | undefined> => {
+      const d = await lifecycleApi.draft(flowId);
+      if (!d || attempt >= SAVE_CHECKS || !unsavedChanges(flow, d.flow)) return d;
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SAVE_CHECK_MS);
+      });
+      return current ? settled(attempt + 1) : d;
+    };
+    Promise.all([lifecycleApi.versions(flowId), settled()]).then(
       ([vs, d]) => {
         if (!current) return;
         setVersions(vs);
@@ -87,6 +101,7 @@ export function PublishDialog({
     );
     return () => {
       current = false;
+      clearTimeout(timer);
     };
     // The dialog shows the draft as saved when it opened.
   }, [flowId]);

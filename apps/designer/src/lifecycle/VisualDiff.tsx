@@ -45,7 +45,10 @@ export function VisualDiff({ flowId, from, to }: { flowId: string; from: string;
   const view = useMemo(() => {
     if (!data) return undefined;
     const merged = mergedFlow(data.older, data.newer, data.diff);
+    const marked = [...highlightOf(data.diff).keys()];
     return {
+      // A wide flow drawn whole is too small to read: start at what changed.
+      start: marked[0] === undefined ? undefined : { node: marked[0], seq: 0, also: marked.slice(1) },
       merged,
       highlight: highlightOf(data.diff),
       edges: edgeHighlightOf(data.diff, merged),
@@ -76,7 +79,12 @@ export function VisualDiff({ flowId, from, to }: { flowId: string; from: string;
         </ul>
         {/* A new pair is a new canvas: the canvas is uncontrolled and keyed by flow and version. */}
         <div key={`${from}..${to}`}>
-          <FlowCanvas flow={view.merged} highlight={view.highlight} edgeHighlight={view.edges} focus={focus} />
+          <FlowCanvas
+            flow={view.merged}
+            highlight={view.highlight}
+            edgeHighlight={view.edges}
+            focus={focus ?? view.start}
+          />
         </div>
       </div>
       <section aria-labelledby={`${id}-changes`} className="history-side">

@@ -5,6 +5,7 @@ import type { Locator } from 'playwright-core';
 import type { Flow } from '@millrace/flow-model';
 import {
   hasChromium,
+  packOf,
   ROOT,
   shot,
   startWorld,
@@ -31,6 +32,25 @@ const TESTS = JSON.parse(readFileSync(join(ROOT, 'examples/batch-release/flows/b
 const DRAFT_TESTS = { schemaVersion: 1, flow: 'batch-release', cases: TESTS.cases.slice(0, 3) };
 const MALFORMED_EVENT = TESTS.cases[0]!.event;
 
+// A small webhook flow the server runs, so a recorded run's event can be test-run on its draft.
+const LOTS = {
+  schemaVersion: 1,
+  id: 'lots',
+  name: 'Lots',
+  version: '1.0.0',
+  nodes: [
+    { id: 'hook', type: 'trigger.webhook', version: 1, config: { mode: 'async', path: 'lots' } },
+    { id: 'ok', type: 'route', version: 1, config: { routes: [{ port: 'yes', when: 'msg.payload.ok === true' }] } },
+    { id: 'park', type: 'dead-letter', version: 1, config: { reason: 'not ok yet', code: 'NOT_OK' } },
+    { id: 'done', type: 'map', version: 1, config: { source: 'return { done: msg.payload.lot };' } },
+  ],
+  edges: [
+    { id: 'e1', from: { node: 'hook', port: 'out' }, to: { node: 'ok', port: 'in' } },
+    { id: 'e2', from: { node: 'ok', port: 'yes' }, to: { node: 'done', port: 'in' } },
+    { id: 'e3', from: { node: 'ok', port: 'default' }, to: { node: 'park', port: 'in' } },
+  ],
+};
+
 describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real server', () => {
   let world: DesignerWorld;
   let v1: Flow;
@@ -48,7 +68,7 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
   };
 
   beforeAll(async () => {
-    world = await startWorld();
+    world = await startWorld({ flows: [LOTS], packs: { lots: packOf('lots', [LOTS]) } });
     v1 = (await (await world.asAdmin('GET', '/api/flows/batch-release/versions/1.0.0')).json()) as Flow;
   }, 60_000);
 
@@ -225,4 +245,44 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("lets an analyst test-run a draft with a recorded run's event, but not publish it", async () => {
+    const { runId } = await world.server.runtime.engine.accept('lots', {
+      payloadText: JSON.stringify({ lot: 'L-9', ok: true }),
+      headersText: null,
+    });
+    await expect
+      .poll(
+        async () => ((await (await world.asAdmin('GET', `/api/runs/${runId}`)).json()) as { status: string }).status,
+      )
+      .toBe('succeeded');
+    const saved = await world.asAdmin('PUT', '/api/flows/lots/draft', { flow: { ...LOTS, name: 'Lots, drafted' } });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+
+    const { page, problems } = await world.loggedIn('ana');
+    await page.goto(`${world.server.url}/flows/lots/history`);
+    await page.getByRole('region', { name: 'Visual diff from 1.0.0 to the draft' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Publish the draft…' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Deprecate / }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Test the draft…' }).click();
+    const panel = page.getByRole('region', { name: 'Test run' });
+    // No test cases saved with the draft: a sample event is the only choice.
+    expect(await panel.getByLabel('Run', { exact: true }).inputValue()).toBe('sample');
+    const recent = panel.getByLabel('Event of a recent run');
+    await expect.poll(() => recent.locator('option').count()).toBe(2);
+    await recent.selectOption(String(runId));
+    await expect.poll(() => panel.getByLabel('Sample event (JSON)').inputValue()).toContain('"lot": "L-9"');
+    await panel.getByRole('button', { name: 'Run test' }).click();
+    await panel.getByText('passed (succeeded)').waitFor({ timeout: 30_000 });
+    const canvas = page.getByRole('region', { name: "Test run on the draft's canvas" });
+    await canvas.getByTestId('badge-done').waitFor();
+    expect(await canvas.getByTestId('badge-park').count()).toBe(0);
+    await panel.getByLabel('Node', { exact: true }).selectOption('done');
+    const data = panel.getByRole('region', { name: 'Test run data of done' });
+    expect(await data.getByLabel('Input of done').textContent()).toContain('"lot": "L-9"');
+    await shot(page, 'test-run-recorded');
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -98,6 +98,38 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     await node(page, 'map-2').waitFor();
     await expect.poll(() => node(page, 'map-2').getAttribute('class')).toMatch(/selected/);
 
+    // Keyboard on the canvas: focus a node, Enter selects it, arrows move it, Escape lets go.
+    await node(page, 'map-1').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => node(page, 'map-1').getAttribute('class')).not.toMatch(/selected/);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => node(page, 'map-1').getAttribute('class')).toMatch(/selected/);
+    const x0 = (await node(page, 'map-1').boundingBox())!.x;
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await node(page, 'map-1').boundingBox())!.x).toBeGreaterThan(x0);
+
+    // An edge: focus, Enter selects it, Delete removes it, Ctrl+Z brings it back.
+    await page.locator('.react-flow__edge').first().focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
+
+    // The shortcuts help opens with "?" and closes with Escape.
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    await shot(page, 'editor-shortcuts');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+
+    // With nothing selected, the side panel edits the flow itself.
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Flow name').fill('New flow for tests');
+    await page.getByRole('heading', { name: /New flow for tests/ }).waitFor();
+
     // Keyboard only: search the palette, Tab to the type, Enter adds it in the middle and selects it.
     await page.getByLabel('Search node types').fill('split');
     await page.getByLabel('Search node types').press('Tab');
@@ -140,6 +172,7 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     await shot(page, 'editor-conflict');
     await banner.getByRole('button', { name: 'Reload' }).click();
     await page.getByRole('heading', { name: /Renamed elsewhere/ }).waitFor();
+    expect(draft.flow).toMatchObject({ name: 'New flow for tests' });
     expect(await page.locator('.react-flow__node').count()).toBe(4);
     // The refused save is the one console error on purpose.
     expect(problems.filter((p) => !/status of 409/.test(p))).toEqual([]);

@@ -13,6 +13,7 @@ import { EditorCanvas, type CanvasHandle } from './EditorCanvas.tsx';
 import { addNode, autoLayout, connect, moveNodes, removeElements, replaceNode } from './graph.ts';
 import { canRedo, canUndo, createHistory, push, redo, undo, type History } from './history.ts';
 import { commandOf, EDITING, type Command } from './keys.ts';
+import { FlowProperties } from './FlowProperties.tsx';
 import { Palette } from './Palette.tsx';
 import { problemsByNode, problemTarget, type ProblemTarget } from './problems.ts';
 import { ProblemsPanel, type ValidationState } from './ProblemsPanel.tsx';
@@ -195,7 +196,7 @@ export function EditorWorkspace(props: WorkspaceProps) {
           const clip = command === 'paste' ? clipboard : copyNodes(f, selection.nodes);
           if (!clip) return setStatus(command === 'paste' ? 'Nothing copied yet.' : 'Select nodes to duplicate.');
           const n = command === 'paste' ? ++pastes.current : 1;
-          const { flow: next, ids } = pasteNodes(f, clip, { x: PASTE_OFFSET * n, y: PASTE_OFFSET * n });
+          const { flow: next, ids } = pasteNodes(f, clip, { x: PASTE_OFFSET.x * n, y: PASTE_OFFSET.y * n });
           canvas.current?.selectAfterChange(ids);
           apply(next);
           return setStatus(
@@ -383,12 +384,10 @@ export function EditorWorkspace(props: WorkspaceProps) {
               readOnly={readOnly}
               onChange={onInspectorChange}
             />
+          ) : selection.nodes.length > 1 ? (
+            <p className="hint">{plural(selection.nodes.length, 'node')} selected.</p>
           ) : (
-            <p className="hint">
-              {selection.nodes.length > 1
-                ? `${plural(selection.nodes.length, 'node')} selected.`
-                : 'Select a node to inspect it.'}
-            </p>
+            <FlowProperties flow={flow} readOnly={readOnly} onChange={apply} />
           )}
           <ProblemsPanel validation={shownValidation} onPick={onPick} />
           {testing && (

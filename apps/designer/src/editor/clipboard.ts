@@ -24,7 +24,8 @@ export function copyNodes(flow: Flow, ids: Iterable<string>): Clipboard | undefi
   return structuredClone({ nodes, edges, layout });
 }
 
-export const PASTE_OFFSET = 40;
+/** A paste lands below and right of its original, far enough not to hide its ports. */
+export const PASTE_OFFSET = { x: 40, y: 100 } as const;
 
 /**
  * Adds the clipboard's nodes and edges to the flow under new ids, shifted by `offset` (so a paste
@@ -33,7 +34,7 @@ export const PASTE_OFFSET = 40;
 export function pasteNodes(
   flow: Flow,
   clip: Clipboard,
-  offset: { x: number; y: number } = { x: PASTE_OFFSET, y: PASTE_OFFSET },
+  offset: { x: number; y: number } = PASTE_OFFSET,
 ): { flow: Flow; ids: string[] } {
   const takenNodes = new Set(flow.nodes.map((n) => n.id));
   const takenEdges = new Set(flow.edges.map((e) => e.id));
@@ -45,7 +46,7 @@ export function pasteNodes(
     takenNodes.add(id);
     idOf.set(n.id, id);
     nodes.push({ ...structuredClone(n), id });
-    const p = clip.layout[n.id] ?? { x: i * PASTE_OFFSET, y: i * PASTE_OFFSET };
+    const p = clip.layout[n.id] ?? { x: i * PASTE_OFFSET.x, y: i * PASTE_OFFSET.y };
     layout[id] = { x: Math.round(p.x + offset.x), y: Math.round(p.y + offset.y) };
   });
   const edges: FlowEdge[] = [];

@@ -147,7 +147,7 @@ describe('copy and paste', () => {
     expect(flow.nodes[3]).toMatchObject({ id: 'map-1', type: 'map', config: { source: 'return 1;' } });
     const added = flow.edges.slice(2);
     expect(added).toEqual([{ id: 'e3', from: { node: 'map-1', port: 'out' }, to: { node: 'map-2', port: 'in' } }]);
-    expect(flow.layout!['map-1']).toEqual({ x: f.layout!.a!.x + 40, y: f.layout!.a!.y + 40 });
+    expect(flow.layout!['map-1']).toEqual({ x: f.layout!.a!.x + 40, y: f.layout!.a!.y + 100 });
   });
 
   it('pastes twice without clashing ids, and the copy does not share config with the original', () => {

@@ -39,7 +39,15 @@ beforeAll(async () => {
   server = await startServer({
     dataDir: dir,
     port: 0,
-    env: { MILLRACE_ADMIN_PASSWORD: 'lifecycle admin password', QMS_WEBHOOK_SECRET: 'x' },
+    env: {
+      MILLRACE_ADMIN_PASSWORD: 'lifecycle admin password',
+      QMS_WEBHOOK_SECRET: 'x',
+      // The secrets examples/batch-release/profiles/P100.json names.
+      ERP_P100_PASSWORD: 'a',
+      QMS_P100_CLIENT_SECRET: 'b',
+      MES_P100_API_KEY: 'c',
+      MES_P100_MQTT_PASSWORD: 'd',
+    },
     log: pino({ level: 'silent' }),
   });
   const login = await fetch(`${server.url}/api/auth/login`, {
@@ -203,5 +211,29 @@ describe('the life of a flow', () => {
     await call('PUT', '/api/flows/qms-decisions/draft', { flow: { id: 'qms-decisions', nodes: 'later' } });
     const diff = await call('GET', '/api/flows/qms-decisions/diff?from=1.0.0&to=draft');
     expect(diff).toMatchObject({ status: 422, json: { code: 'FLOW_INVALID' } });
+  });
+
+  it('publishes with the test cases run against the plant their profile file names, once that plant is installed', async () => {
+    const read = (f: string) => JSON.parse(readFileSync(join(ROOT, 'examples/batch-release', f), 'utf8')) as unknown;
+    const tests = read('flows/batch-release.tests.json') as { profile: string };
+    expect(tests.profile).toBe('../profiles/P100.json');
+    await call('PUT', '/api/flows/batch-release/draft', { flow: read('flows/batch-release.flow.json'), tests });
+    // Without P100 here, the cases' canned answers at P100's base paths do not match.
+    const without = await call('POST', '/api/flows/batch-release/publish', { version: '1.0.0', changeNote: 'first' });
+    expect(without.status).toBe(422);
+    expect(without.json.code).toBe('FLOW_TESTS_FAILED');
+    const unknown = await call('POST', '/api/flows/batch-release/publish', {
+      version: '1.0.0',
+      changeNote: 'first',
+      plant: 'P999',
+    });
+    expect(unknown.status).toBe(404);
+    const installed = await call('PUT', '/api/plants/P100', {
+      profile: read('profiles/P100.json'),
+      reason: 'the plant the cases are written for',
+    });
+    expect(installed.status, JSON.stringify(installed.json)).toBe(201);
+    const published = await call('POST', '/api/flows/batch-release/publish', { version: '1.0.0', changeNote: 'first' });
+    expect(published.status, JSON.stringify(published.json)).toBe(201);
   });
 });

@@ -44,6 +44,18 @@ export interface LifecycleDeps {
 const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', 'x-hint': 'a semver version such as 1.2.0' });
 const Reason = Type.String({ minLength: 3, maxLength: 1000 });
 
+/**
+ * The plant a draft's test cases were written for: their `profile` file (`../profiles/P100.json`)
+ * names it, when that plant is installed here. Cases with canned answers at a plant's base paths
+ * only pass with that plant's profile.
+ */
+export function plantOfTests(tests: unknown, installed: Pick<InstalledStore, 'plant'>): string | undefined {
+  const file = (tests as { profile?: unknown } | null)?.profile;
+  if (typeof file !== 'string') return undefined;
+  const code = /([^/\\]+)\.json$/.exec(file)?.[1];
+  return code && installed.plant(code) ? code : undefined;
+}
+
 export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
   const { drafts, installed, audit } = deps;
   const now = deps.now ?? Date.now;
@@ -255,14 +267,29 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
       access: 'admin',
       tag: 'flows',
       summary: 'Publishes the draft as an immutable version: it must validate and pass its test cases',
-      body: Type.Object({ version: Version, changeNote: Reason }, { additionalProperties: false }),
+      body: Type.Object(
+        {
+          version: Version,
+          changeNote: Reason,
+          plant: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 16,
+              description:
+                "the installed plant whose profile the test cases run with (default: the plant the tests' profile file is named after, when installed)",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
       responses: {
+        404: 'no draft, or no such plant',
         409: 'that version exists, or is not newer than the latest',
         422: 'the draft does not validate, or a test case fails',
       },
       async handler({ params, body, principal }) {
         const id = String(params.id);
-        const b = body as { version: string; changeNote: string };
+        const b = body as { version: string; changeNote: string; plant?: string };
         const d = draftOf(id);
         const latest = installed.latest(id);
         if (installed.flowVersion(id, b.version))
@@ -290,7 +317,8 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
               "the draft's test cases do not validate",
               { problems: tests.problems },
             );
-          const result = await runFlowTests(flow, tests.value, {});
+          const profile = profileFor(b.plant ?? plantOfTests(d.tests, installed));
+          const result = await runFlowTests(flow, tests.value, profile ? { profile } : {});
           if (!result.ok)
             throw new HttpError(
               422,

@@ -35,10 +35,10 @@ js.setCompilerOptions({
   noEmit: true,
 });
 js.setDiagnosticsOptions({
-  noSemanticValidation: false,
-  noSyntaxValidation: false,
-  // Map code is a function body: a top-level `return` (and `await`) is how it is written.
-  diagnosticCodesToIgnore: [1108, 1375, 1378],
+  // The editors set their own markers: syntax from the same parser the server uses, types from
+  // a copy of the text wrapped in a function (see CodeEditor), so Monaco's own would repeat them.
+  noSemanticValidation: true,
+  noSyntaxValidation: true,
 });
 js.setEagerModelSync(true);
 

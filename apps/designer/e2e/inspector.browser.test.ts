@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium, shot, startWorld, warnIfNoChromium, type DesignerWorld } from './harness.ts';
+
+/**
+ * The node inspector in a real browser against the real server (issue 7): a draft with a webhook
+ * trigger (BatchCompletion) feeding a map, a route and a dead letter. The dead letter's generated
+ * form (labelled fields, its upstream nodes in "Replay from") edits the draft; the map's code is
+ * a Monaco editor served by the app itself (no request leaves 127.0.0.1) where `msg.payload.`
+ * completes the BatchCompletion fields, a syntax error is marked and named, and a misspelt field
+ * gets a type error; a route's rows are added and removed. No console errors.
+ */
+warnIfNoChromium('the node inspector browser test');
+
+const FLOW = {
+  schemaVersion: 1,
+  id: 'inspect',
+  name: 'Inspect',
+  version: '1.0.0',
+  connections: { qms: { type: 'http' } },
+  nodes: [
+    {
+      id: 'hook',
+      type: 'trigger.webhook',
+      version: 1,
+      config: { mode: 'async', path: 'in', schema: 'canonical:BatchCompletion@1' },
+    },
+    { id: 'shape', type: 'map', version: 1, config: { source: 'return { lot: msg.payload.producedLot.lotId };' } },
+    {
+      id: 'spec',
+      type: 'route',
+      version: 1,
+      config: { routes: [{ port: 'held', when: 'msg.payload.responseState === "held"' }] },
+    },
+    { id: 'park', type: 'dead-letter', version: 1, config: { reason: 'held batch', code: 'HELD' } },
+    { id: 'send', type: 'http.request', version: 1, connection: 'qms', config: { path: '/inspections' } },
+  ],
+  edges: [
+    { id: 'e1', from: { node: 'hook', port: 'out' }, to: { node: 'shape', port: 'in' } },
+    { id: 'e2', from: { node: 'hook', port: 'out' }, to: { node: 'spec', port: 'in' } },
+    { id: 'e3', from: { node: 'spec', port: 'held' }, to: { node: 'park', port: 'in' } },
+    { id: 'e4', from: { node: 'shape', port: 'out' }, to: { node: 'send', port: 'in' } },
+  ],
+  layout: {
+    hook: { x: 0, y: 100 },
+    shape: { x: 260, y: 0 },
+    spec: { x: 260, y: 200 },
+    park: { x: 520, y: 200 },
+    send: { x: 520, y: 0 },
+  },
+};
+
+type Draft = { flow: typeof FLOW; revision: number };
+
+async function draftNode(world: DesignerWorld, id: string): Promise<Record<string, unknown>> {
+  const draft = (await (await world.asAdmin('GET', '/api/flows/inspect/draft')).json()) as Draft;
+  return draft.flow.nodes.find((n) => n.id === id) as Record<string, unknown>;
+}
+
+async function select(page: Page, id: string) {
+  await page.locator(`.react-flow__node[data-id="${id}"]`).click();
+  const inspector = page.getByRole('region', { name: `Inspector of ${id}` });
+  await inspector.waitFor();
+  return inspector;
+}
+
+describe.skipIf(!hasChromium)('node inspector in Chromium against the real server', () => {
+  let world: DesignerWorld;
+
+  beforeAll(async () => {
+    world = await startWorld({ batchRelease: false });
+    const saved = await world.asAdmin('PUT', '/api/flows/inspect/draft', { flow: FLOW });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('edits a node through its generated form; Monaco completes, marks and types map code without a CDN', async () => {
+    const { page, problems } = await world.loggedIn('ana');
+    const offsite: string[] = [];
+    const origin = new URL(world.server.url).origin;
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin) && !/^(data|blob):/.test(r.url())) offsite.push(r.url());
+    });
+    await page.goto(`${world.server.url}/flows/inspect`);
+    await page.getByTestId('editor-canvas').waitFor();
+
+    // The dead letter's form: labelled fields from its schema, upstream nodes to replay from.
+    const park = await select(page, 'park');
+    expect(await park.getByLabel('Id', { exact: true }).inputValue()).toBe('park');
+    expect(await park.getByLabel('Reason').inputValue()).toBe('held batch');
+    expect(await park.getByLabel('Code', { exact: true }).inputValue()).toBe('HELD');
+    await park.getByText('Why the run is parked, as operators will read it.').waitFor();
+    const replay = park.getByLabel('Replay from');
+    expect(await replay.locator('option').allTextContents()).toEqual([
+      '(the node that sent the message)',
+      'spec',
+      'hook',
+    ]);
+    await park.getByLabel('Reason').fill('held by QA');
+    await replay.selectOption('hook');
+    await expect
+      .poll(async () => (await draftNode(world, 'park')).config, { timeout: 10_000 })
+      .toEqual({ reason: 'held by QA', code: 'HELD', replayFrom: 'hook' });
+    // An immediate check: a code must be in capitals.
+    await park.getByLabel('Code', { exact: true }).fill('held');
+    await expect.poll(() => park.getByLabel('Code', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await park.getByLabel('Code', { exact: true }).getAttribute('aria-describedby'))!;
+    expect(await page.locator(`#${describedBy.split(' ').pop()!}`).textContent()).toMatch(
+      /Code must be a code in capitals/,
+    );
+    await shot(page, 'inspector-dead-letter');
+    await park.getByLabel('Code', { exact: true }).fill('HELD');
+
+    // The http request: its connection is a slot of the flow.
+    const send = await select(page, 'send');
+    expect(await send.getByLabel('Connection').inputValue()).toBe('qms');
+    expect(await send.getByLabel('Method').locator('option').allTextContents()).toContain('PATCH');
+
+    // The route's rows: add one, remove it again.
+    const spec = await select(page, 'spec');
+    await spec.getByRole('button', { name: 'Add to Routes' }).click();
+    await expect.poll(() => spec.getByRole('group', { name: /^Routes \d$/ }).count()).toBe(2);
+    await spec.getByRole('button', { name: 'Remove Routes 2' }).click();
+    await expect.poll(() => spec.getByRole('group', { name: /^Routes \d$/ }).count()).toBe(1);
+
+    // The map's code: Monaco, labelled, with msg.payload typed from the webhook's schema.
+    const shape = await select(page, 'shape');
+    const code = shape.getByRole('textbox', { name: 'Code of shape' });
+    await page.locator('.inspector .monaco-editor').first().waitFor({ timeout: 20_000 });
+    await code.focus();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('const order = msg.payload.');
+    const suggestions = page.locator('.monaco-editor .suggest-widget .monaco-list-row');
+    const offered = () => suggestions.allTextContents().then((t) => t.join(' '));
+    // BatchCompletion's fields, first in the list, then narrowed down by typing.
+    await expect.poll(offered, { timeout: 20_000 }).toMatch(/consumption/);
+    await page.keyboard.type('productionOrd');
+    await expect.poll(offered, { timeout: 10_000 }).toMatch(/productionOrderId/);
+    await shot(page, 'inspector-map-completion');
+    await page.keyboard.press('Escape');
+    for (let i = 0; i < 'productionOrd'.length; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.press('Escape');
+
+    // `msg.payload.` and nothing after it: a syntax error, marked and named.
+    await expect
+      .poll(() => shape.locator('.field-error').first().textContent(), { timeout: 10_000 })
+      .toMatch(/syntax error in its JavaScript code at line 1/);
+    await page.locator('.inspector .monaco-editor .squiggly-error').first().waitFor({ timeout: 10_000 });
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    await shot(page, 'inspector-map-syntax-error');
+
+    // Complete it with a misspelt field: the syntax is fine, the type check is not.
+    // Escape before ";" and Enter: both would accept the suggestion, productionOrderId.
+    await page.keyboard.type('productionOrderID');
+    await page.keyboard.press('Escape');
+    await page.keyboard.type(';');
+    await expect.poll(() => shape.locator('.field-error').count(), { timeout: 10_000 }).toBe(0);
+    await page.locator('.inspector .monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('return { lot: msg.payload.producedLot.lotId, order: msg.payload.productionOrderId };');
+    await expect
+      .poll(async () => ((await draftNode(world, 'shape')).config as { source: string }).source, { timeout: 10_000 })
+      .toBe('return { lot: msg.payload.producedLot.lotId, order: msg.payload.productionOrderId };');
+    await expect
+      .poll(() => page.locator('.inspector .monaco-editor .squiggly-error').count(), { timeout: 20_000 })
+      .toBe(0);
+    await shot(page, 'inspector-map');
+
+    expect(offsite).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

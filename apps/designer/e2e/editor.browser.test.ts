@@ -190,6 +190,40 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     await viewer.page.close();
   }, 120_000);
 
+  it('starts a draft from the newest published version; test run and publish save it first', async () => {
+    const { page, problems } = await world.loggedIn('admin');
+    await page.goto(`${world.server.url}/flows/batch-release`);
+    await page.getByTestId('editor-canvas').waitFor();
+    expect(await page.getByTestId('save-status').textContent()).toMatch(/Started from published 1\.0\.0/);
+    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(3);
+    expect((await world.asAdmin('GET', '/api/drafts').then((r) => r.json())) as unknown).toEqual({ drafts: [] });
+
+    // The test run runs the saved draft: opening it saves the draft first.
+    await page.getByRole('button', { name: 'Test run' }).click();
+    await page.getByRole('region', { name: 'Test run' }).waitFor();
+    expect(await page.getByTestId('save-status').textContent()).toMatch(/Saved revision 1/);
+    await shot(page, 'editor-test-run');
+
+    // Publish… (admin only) opens the publish dialog over the editor.
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await shot(page, 'editor-publish');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(problems).toEqual([]);
+    await page.close();
+
+    // An analyst may test-run but not publish.
+    const analyst = await world.loggedIn('ana');
+    await analyst.page.goto(`${world.server.url}/flows/batch-release`);
+    await analyst.page.getByTestId('editor-canvas').waitFor();
+    expect(await analyst.page.getByRole('button', { name: 'Test run' }).count()).toBe(1);
+    expect(await analyst.page.getByRole('button', { name: 'Publish…' }).count()).toBe(0);
+    expect(analyst.problems).toEqual([]);
+    await analyst.page.close();
+  }, 120_000);
+
   it('stays usable with 1,000 nodes and 1,200 edges: opens on its start, drags, undoes, fits all in view', async () => {
     const nodes = [
       { id: 'hook', type: 'trigger.webhook', version: 1, config: { mode: 'async', path: 'big' } },

@@ -339,8 +339,12 @@ export function EditorWorkspace(props: WorkspaceProps) {
             type="button"
             aria-pressed={testing}
             onClick={() => {
-              save.saveNow();
-              setTesting((t) => !t);
+              if (testing) return setTesting(false);
+              // A test run runs the saved draft: save first.
+              void save.flush().then((ok) => {
+                if (ok) setTesting(true);
+                else setStatus('Save the draft first: the test run runs the saved draft.');
+              });
             }}
           >
             Test run
@@ -350,8 +354,11 @@ export function EditorWorkspace(props: WorkspaceProps) {
           <button
             type="button"
             onClick={() => {
-              save.saveNow();
-              setPublishing(true);
+              // Publishing publishes the saved draft: save first.
+              void save.flush().then((ok) => {
+                if (ok) setPublishing(true);
+                else setStatus('Save the draft first: publishing publishes the saved draft.');
+              });
             }}
           >
             Publish…
@@ -421,7 +428,15 @@ export function EditorWorkspace(props: WorkspaceProps) {
   );
 }
 
-function SaveStatus({ save, readOnly, origin }: { save: SaveState; readOnly: boolean; origin: string }) {
+function SaveStatus({
+  save,
+  readOnly,
+  origin,
+}: {
+  save: SaveState & { saveNow(): void };
+  readOnly: boolean;
+  origin: string;
+}) {
   if (readOnly) return <span className="save-status">{origin}</span>;
   const text = {
     new: `${origin}: not saved yet`,
@@ -434,7 +449,16 @@ function SaveStatus({ save, readOnly, origin }: { save: SaveState; readOnly: boo
   }[save.status];
   return (
     <span className={`save-status ${save.status}`} data-testid="save-status" aria-live="polite">
-      {save.status === 'error' ? <span role="alert">{text}</span> : text}
+      {save.status === 'error' ? (
+        <>
+          <span role="alert">{text}</span>{' '}
+          <button type="button" onClick={save.saveNow}>
+            Retry save
+          </button>
+        </>
+      ) : (
+        text
+      )}
     </span>
   );
 }

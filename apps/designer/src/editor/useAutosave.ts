@@ -28,7 +28,7 @@ export interface AutosaveOptions {
   onSaved(revision: number, flow: Flow): void;
 }
 
-export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void } {
+export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; flush(): Promise<boolean> } {
   const [state, setState] = useState<SaveState>({
     status: o.revision === 0 ? 'new' : 'loaded',
     revision: o.revision,
@@ -37,18 +37,20 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void }
   flowRef.current = o.flow;
   const saved = useRef(o.initialFlow);
   const revision = useRef(o.revision);
-  const inFlight = useRef(false);
+  const inFlight = useRef<Promise<void> | undefined>(undefined);
   const stopped = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const opts = useRef(o);
   opts.current = o;
 
-  const save = useCallback(async () => {
+  /** Saves what is not saved yet (with `force`, also a draft that does not exist yet). */
+  const save = useCallback(async (force = false): Promise<void> => {
     clearTimeout(timer.current);
     if (inFlight.current || stopped.current || !opts.current.enabled) return;
     const flow = flowRef.current;
-    if (flow === saved.current) return;
-    inFlight.current = true;
+    if (flow === saved.current && !(force && revision.current === 0)) return;
+    let done = () => undefined as void;
+    inFlight.current = new Promise<void>((resolve) => (done = resolve));
     setState((s) => ({ ...s, status: 'saving' }));
     try {
       const r = await saveDraft(opts.current.flowId, { flow, tests: opts.current.tests, revision: revision.current });
@@ -66,9 +68,17 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void }
         setState((s) => ({ ...s, status: 'error', error: e instanceof Error ? e.message : String(e) }));
       }
     } finally {
-      inFlight.current = false;
+      inFlight.current = undefined;
+      done();
     }
   }, []);
+
+  /** Waits for a save under way, then saves the rest: before a test run or a publish. */
+  const flush = useCallback(async (): Promise<boolean> => {
+    if (inFlight.current) await inFlight.current;
+    await save(true);
+    return !stopped.current && flowRef.current === saved.current && revision.current > 0;
+  }, [save]);
 
   useEffect(() => {
     if (!o.enabled || stopped.current || o.flow === saved.current) return;
@@ -93,5 +103,5 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void }
     };
   }, []);
 
-  return { ...state, saveNow: () => void save() };
+  return { ...state, saveNow: () => void save(), flush };
 }

@@ -124,6 +124,12 @@ describe.skipIf(!hasChromium)('node inspector in Chromium against the real serve
     await spec.getByRole('button', { name: 'Add to Routes' }).click();
     await expect.poll(() => spec.getByRole('group', { name: /^Routes \d$/ }).count()).toBe(2);
     await spec.getByRole('button', { name: 'Remove Routes 2' }).click();
+    // Each condition is a one-line Monaco editor named after its row.
+    await spec.getByRole('textbox', { name: 'When in Routes 1 of spec' }).waitFor({ timeout: 20_000 });
+    // Typed from BatchCompletion: responseState is "completed" or "aborted", never "held".
+    await spec.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
+    expect(await spec.locator('.field-error').count()).toBe(0);
+    await shot(page, 'inspector-route');
     await expect.poll(() => spec.getByRole('group', { name: /^Routes \d$/ }).count()).toBe(1);
 
     // The map's code: Monaco, labelled, with msg.payload typed from the webhook's schema.
@@ -150,6 +156,10 @@ describe.skipIf(!hasChromium)('node inspector in Chromium against the real serve
       .toMatch(/syntax error in its JavaScript code at line 1/);
     await page.locator('.inspector .monaco-editor .squiggly-error').first().waitFor({ timeout: 10_000 });
     expect(await code.getAttribute('aria-invalid')).toBe('true');
+    // The flow's validation says so too, in the node's problem list.
+    await expect
+      .poll(() => shape.getByRole('alert', { name: 'Problems of shape' }).textContent(), { timeout: 10_000 })
+      .toMatch(/syntax error/);
     await shot(page, 'inspector-map-syntax-error');
 
     // Complete it with a misspelt field: the syntax is fine, the type check is not.
@@ -173,4 +183,17 @@ describe.skipIf(!hasChromium)('node inspector in Chromium against the real serve
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('shows a viewer the same form read-only', async () => {
+    const { page, problems } = await world.loggedIn('vic');
+    await page.goto(`${world.server.url}/flows/inspect`);
+    await page.getByTestId('editor-canvas').waitFor();
+    const spec = await select(page, 'spec');
+    expect(await spec.getByLabel('Port').first().getAttribute('readonly')).not.toBeNull();
+    expect(await spec.getByRole('button', { name: 'Add to Routes' }).count()).toBe(0);
+    expect(await spec.getByLabel('Mode').isDisabled()).toBe(true);
+    await shot(page, 'inspector-viewer');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

@@ -380,13 +380,12 @@ function ArrayView(props: { field: ArrayField; ctx: FormContext }) {
   );
 }
 
-function UnionView(props: { field: UnionField; ctx: FormContext; where?: string }) {
+function UnionView(props: { field: UnionField; ctx: FormContext; where?: string; bare?: boolean }) {
   const { field, ctx } = props;
   const id = fieldId(ctx.nodeId, field.pointer, '-variant');
   const inner = field.field;
-  return (
-    <fieldset className="field-union">
-      <legend>{field.label || 'Kind'}</legend>
+  const body = (
+    <>
       <label htmlFor={id}>Kind</label>
       <select
         id={id}
@@ -410,6 +409,14 @@ function UnionView(props: { field: UnionField; ctx: FormContext; where?: string 
           {...(props.where ? { where: props.where } : {})}
         />
       )}
+    </>
+  );
+  // The root of a node's config is already inside the "Configuration" group.
+  if (props.bare) return <div className="field-union">{body}</div>;
+  return (
+    <fieldset className="field-union">
+      <legend>{field.label || 'Kind'}</legend>
+      {body}
     </fieldset>
   );
 }
@@ -424,7 +431,7 @@ export function FieldView(props: { field: Field; ctx: FormContext; bare?: boolea
     case 'array':
       return <ArrayView field={field} ctx={props.ctx} />;
     case 'union':
-      return <UnionView field={field} ctx={props.ctx} {...where} />;
+      return <UnionView field={field} ctx={props.ctx} bare={props.bare ?? false} {...where} />;
     default:
       return <Scalar field={field} ctx={props.ctx} {...where} />;
   }

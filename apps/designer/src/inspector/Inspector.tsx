@@ -4,6 +4,7 @@ import { scopeDeclarations } from '../monaco/dts.ts';
 import { useCanonical } from './api-inspector.ts';
 import { fieldId, FieldView, type FormContext } from './fields.tsx';
 import { allFields, assignProblems, buildForm, setAtPointer, type Field } from './form-model.ts';
+import { nodeProblems } from './problems.ts';
 import { inputPayloadSchemas, upstreamNodeIds } from './upstream.ts';
 import './inspector.css';
 
@@ -14,18 +15,6 @@ export interface InspectorProps {
   problems: readonly Problem[];
   readOnly: boolean;
   onChange(next: FlowNode): void;
-}
-
-/** The problems of one node, with pointers made relative to the node (`/config/routes/0/when`). */
-export function nodeProblems(flow: Flow, nodeId: string, problems: readonly Problem[]): Problem[] {
-  const index = flow.nodes.findIndex((n) => n.id === nodeId);
-  const prefix = `/nodes/${index}`;
-  return problems
-    .filter((p) => p.nodeId === nodeId || p.pointer === prefix || p.pointer.startsWith(prefix + '/'))
-    .map((p) => ({
-      ...p,
-      pointer: p.pointer === prefix || p.pointer.startsWith(prefix + '/') ? p.pointer.slice(prefix.length) : '',
-    }));
 }
 
 function TextRow(props: {

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { codeSyntaxError, expressionSyntaxError } from '@millrace/flow-model';
 import { CodeField } from '../monaco/CodeField.tsx';
+import { fieldMessages as messagesOf } from './problems.ts';
 import type { ArrayField, EnumField, Field, ObjectField, UnionField } from './form-model.ts';
 
 /** What every field of one node's form needs besides its own descriptor. */
@@ -21,23 +21,6 @@ export interface FormContext {
 /** A DOM id for a field of a node: stable, unique on the page, valid in CSS selectors. */
 export function fieldId(nodeId: string, pointer: string, suffix = ''): string {
   return `insp-${nodeId}${pointer}${suffix}`.replace(/[^A-Za-z0-9_-]/g, '_');
-}
-
-/** Everything wrong with a field: the immediate check, a syntax error, the flow's problems. */
-export function fieldMessages(field: Field, ctx: FormContext): string[] {
-  const out: string[] = [];
-  if (field.error) out.push(field.error);
-  if (typeof field.value === 'string' && field.value !== '') {
-    const syntax =
-      field.kind === 'expression'
-        ? expressionSyntaxError(field.value)
-        : field.kind === 'code'
-          ? codeSyntaxError(field.value)
-          : undefined;
-    if (syntax) out.push(syntax);
-  }
-  for (const p of ctx.problemsAt.get(field.pointer) ?? []) if (!out.includes(p)) out.push(p);
-  return out;
 }
 
 function Described(props: {
@@ -163,7 +146,7 @@ const CODE_HELP = 'In the editor Tab indents: press Ctrl+M to make Tab move the 
 function Scalar(props: { field: Field; ctx: FormContext; where?: string }) {
   const { field, ctx } = props;
   const id = fieldId(ctx.nodeId, field.pointer);
-  const messages = fieldMessages(field, ctx);
+  const messages = messagesOf(field, ctx.problemsAt);
   const extraHelp = field.kind === 'secret-ref' ? SECRET_HELP : field.kind === 'code' ? CODE_HELP : undefined;
   const by = describedBy(field, ctx, messages, extraHelp);
   const invalid = messages.length > 0;
@@ -297,7 +280,7 @@ function Scalar(props: { field: Field; ctx: FormContext; where?: string }) {
 
 function ObjectView(props: { field: ObjectField; ctx: FormContext; bare?: boolean; where?: string }) {
   const { field, ctx } = props;
-  const messages = fieldMessages(field, ctx);
+  const messages = messagesOf(field, ctx.problemsAt);
   const body = (
     <>
       {field.fields.map((f) => (
@@ -318,7 +301,7 @@ function ObjectView(props: { field: ObjectField; ctx: FormContext; bare?: boolea
 function ArrayView(props: { field: ArrayField; ctx: FormContext }) {
   const { field, ctx } = props;
   const rows = (field.value as unknown[] | undefined) ?? [];
-  const messages = fieldMessages(field, ctx);
+  const messages = messagesOf(field, ctx.problemsAt);
   const move = (from: number, to: number) => {
     const next = [...rows];
     const [row] = next.splice(from, 1);

@@ -14,6 +14,7 @@ import { addNode, autoLayout, connect, moveNodes, removeElements, replaceNode } 
 import { canRedo, canUndo, createHistory, push, redo, undo, type History } from './history.ts';
 import { commandOf, EDITING, type Command } from './keys.ts';
 import { FlowProperties } from './FlowProperties.tsx';
+import { NodeWires } from './NodeWires.tsx';
 import { Palette } from './Palette.tsx';
 import { problemsByNode, problemTarget, type ProblemTarget } from './problems.ts';
 import { ProblemsPanel, type ValidationState } from './ProblemsPanel.tsx';
@@ -164,6 +165,13 @@ export function EditorWorkspace(props: WorkspaceProps) {
     (from: PortRef, to: PortRef) => {
       apply(connect(current(), from, to));
       setStatus(`Connected ${from.node} ${from.port} → ${to.node} ${to.port}.`);
+    },
+    [apply],
+  );
+  const onRemoveEdge = useCallback(
+    (edgeId: string) => {
+      apply(removeElements(current(), [], [edgeId]));
+      setStatus(`Removed wire ${edgeId}.`);
     },
     [apply],
   );
@@ -382,15 +390,26 @@ export function EditorWorkspace(props: WorkspaceProps) {
         />
         <div className="editor-side">
           {selectedNode ? (
-            <Inspector
-              key={selectedNode.id}
-              flow={flow}
-              nodeId={selectedNode.id}
-              catalog={catalog}
-              problems={problemsWithIds}
-              readOnly={readOnly}
-              onChange={onInspectorChange}
-            />
+            <>
+              <Inspector
+                key={selectedNode.id}
+                flow={flow}
+                nodeId={selectedNode.id}
+                catalog={catalog}
+                problems={problemsWithIds}
+                readOnly={readOnly}
+                onChange={onInspectorChange}
+              />
+              <NodeWires
+                key={`wires:${selectedNode.id}`}
+                flow={flow}
+                catalog={catalog}
+                node={selectedNode}
+                readOnly={readOnly}
+                onConnect={onConnect}
+                onRemove={onRemoveEdge}
+              />
+            </>
           ) : selection.nodes.length > 1 ? (
             <p className="hint">{plural(selection.nodes.length, 'node')} selected.</p>
           ) : (

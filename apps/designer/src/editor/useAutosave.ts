@@ -39,6 +39,7 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; 
   const revision = useRef(o.revision);
   const inFlight = useRef<Promise<void> | undefined>(undefined);
   const stopped = useRef(false);
+  const failed = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const opts = useRef(o);
   opts.current = o;
@@ -57,6 +58,7 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; 
       revision.current = r.revision;
       saved.current = flow;
       const more = flowRef.current !== flow;
+      failed.current = false;
       setState({ status: more ? 'unsaved' : 'saved', revision: r.revision });
       opts.current.onSaved(r.revision, flow);
       if (more) timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
@@ -65,6 +67,7 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; 
         stopped.current = true;
         setState((s) => ({ ...s, status: 'conflict', error: e.message }));
       } else {
+        failed.current = true;
         setState((s) => ({ ...s, status: 'error', error: e instanceof Error ? e.message : String(e) }));
       }
     } finally {
@@ -96,9 +99,16 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; 
       saveDraftOnExit(c.flowId, { flow: flowRef.current, tests: c.tests, revision: revision.current });
       saved.current = flowRef.current;
     };
+    // Changes that cannot be saved (the draft changed elsewhere, the server refused): ask first.
+    const warn = (e: BeforeUnloadEvent) => {
+      if (opts.current.enabled && (stopped.current || failed.current) && flowRef.current !== saved.current)
+        e.preventDefault();
+    };
     window.addEventListener('pagehide', flush);
+    window.addEventListener('beforeunload', warn);
     return () => {
       window.removeEventListener('pagehide', flush);
+      window.removeEventListener('beforeunload', warn);
       flush();
     };
   }, []);

@@ -43,6 +43,8 @@ describe('form model', () => {
       '/auth',
     );
     expect(auth).toMatchObject({ kind: 'union', selected: 1 });
+    // Branches without a title are named by their discriminator's value.
+    expect((auth as UnionField).branches.map((b) => b.label)).toEqual(['none', 'bearer', 'hmac-sha256']);
     expect(
       at(buildForm(configOf('trigger.webhook'), { auth: { kind: 'bearer', token: { secret: 'T' } } }), '/auth/token')!
         .kind,

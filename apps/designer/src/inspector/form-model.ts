@@ -129,8 +129,9 @@ function discriminatorOf(branches: readonly S[]): string | undefined {
   return undefined;
 }
 
-function branchLabel(branch: S, index: number): string {
+function branchLabel(branch: S, index: number, discriminator: string | undefined): string {
   if (typeof branch.title === 'string') return branch.title;
+  if (discriminator !== undefined) return String((branch.properties as Record<string, S>)[discriminator]!.const);
   if (branch.const !== undefined) return String(branch.const);
   if (branch['x-expression']) return 'Expression';
   if (branch['x-code']) return 'Code';
@@ -313,7 +314,7 @@ function union(s: S, branches: S[], value: unknown, base: FieldBase, c: Context)
   const discriminator = discriminatorOf(branches);
   const found = value === undefined ? -1 : branches.findIndex((b) => matches(b, value, discriminator));
   const selected = found >= 0 ? found : value === undefined ? 0 : -1;
-  const labels = branches.map(branchLabel);
+  const labels = branches.map((b, i) => branchLabel(b, i, discriminator));
   const initials = branches.map((b) => {
     const v = initialValue(b);
     if (discriminator && isObject(v)) {

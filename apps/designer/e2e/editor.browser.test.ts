@@ -60,6 +60,11 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     await page.getByRole('button', { name: /\(map\)$/ }).dragTo(canvas, { targetPosition: { x: 520, y: 200 } });
     await node(page, 'map-1').waitFor();
     await page.getByLabel('Search node types').fill('');
+    // Dropped where the pointer let go: the node is centred on the drop point.
+    const box = (await canvas.boundingBox())!;
+    const dropped = (await node(page, 'map-1').boundingBox())!;
+    expect(Math.abs(dropped.x + dropped.width / 2 - (box.x + 520))).toBeLessThan(40);
+    expect(Math.abs(dropped.y + dropped.height / 2 - (box.y + 200))).toBeLessThan(40);
 
     // A self-loop is refused, with the reason on the status line.
     await drag(page, handle(page, 'map-1', 'out', 'out'), handle(page, 'map-1', 'in', 'in'));
@@ -98,10 +103,20 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     await node(page, 'map-2').waitFor();
     await expect.poll(() => node(page, 'map-2').getAttribute('class')).toMatch(/selected/);
 
+    // Shift+click adds to the selection; Ctrl+A selects everything.
+    await node(page, 'map-1').click();
+    await node(page, 'trigger-webhook-1').click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    await page.getByText('2 nodes selected.').waitFor();
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(3);
+
     // Keyboard on the canvas: focus a node, Enter selects it, arrows move it, Escape lets go.
     await node(page, 'map-1').focus();
     await page.keyboard.press('Escape');
     await expect.poll(() => node(page, 'map-1').getAttribute('class')).not.toMatch(/selected/);
+    // React Flow lets go of the focus on Escape: focus the node again.
+    await node(page, 'map-1').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => node(page, 'map-1').getAttribute('class')).toMatch(/selected/);
     const x0 = (await node(page, 'map-1').boundingBox())!.x;

@@ -114,15 +114,13 @@ export function Inspector(props: InspectorProps) {
   const type = node ? findNodeType(catalog, node.type, node.version) : undefined;
   const canonical = useCanonical();
 
-  const declarations = useMemo(
-    () =>
-      scopeDeclarations({
-        payloads: node ? inputPayloadSchemas(flow, catalog, node.id) : [],
-        ...(flow.params ? { params: flow.params } : {}),
-        canonical: canonical.schemas,
-      }),
-    [flow, catalog, node, canonical.schemas],
-  );
+  // Recomputed only when what feeds the types changes, not on every keystroke in the node.
+  const payloads = node ? inputPayloadSchemas(flow, catalog, node.id) : [];
+  const scopeKey = JSON.stringify([payloads, flow.params ?? null]);
+  const declarations = useMemo(() => {
+    const [p, params] = JSON.parse(scopeKey) as [typeof payloads, Flow['params'] | null];
+    return scopeDeclarations({ payloads: p, ...(params ? { params } : {}), canonical: canonical.schemas });
+  }, [scopeKey, canonical.schemas]);
   const upstream = useMemo(() => (node ? upstreamNodeIds(flow, node.id) : []), [flow, node]);
 
   if (!node) return <p role="alert">There is no node {nodeId} in this flow.</p>;

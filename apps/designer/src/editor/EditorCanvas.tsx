@@ -57,7 +57,7 @@ export interface EditorCanvasProps {
   overlay: CanvasOverlay | undefined;
   readOnly: boolean;
   /** The nodes were moved (a drag ended, or arrow keys): commit the new places. */
-  onMove(moves: ReadonlyMap<string, Point>): void;
+  onMove(moves: ReadonlyMap<string, Point>, by: 'drag' | 'keys'): void;
   onConnect(from: PortRef, to: PortRef): void;
   /** A connection was refused, and why. */
   onRefused(reason: string): void;
@@ -108,6 +108,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const latest = useRef(props);
   latest.current = props;
   const nodesRef = useRef(nodes);
+  const dragging = useRef(false);
   nodesRef.current = nodes;
 
   const onNodesChange = useCallback((changes: NodeChange<EditorNode>[]) => {
@@ -115,14 +116,21 @@ export function EditorCanvas(props: EditorCanvasProps) {
     const kept = changes.filter((c) => c.type === 'position' || c.type === 'dimensions' || c.type === 'select');
     if (kept.length === 0) return;
     const moves = new Map<string, Point>();
+    let dragged = false;
     for (const c of kept) {
-      if (c.type === 'position' && c.dragging === false) {
+      if (c.type !== 'position') continue;
+      if (c.dragging) dragging.current = true;
+      else {
         const at = c.position ?? nodesRef.current.find((n) => n.id === c.id)?.position;
         if (at) moves.set(c.id, at);
+        dragged = dragging.current;
       }
     }
     setNodes((prev) => applyNodeChanges(kept, prev));
-    if (moves.size > 0) latest.current.onMove(moves);
+    if (moves.size > 0) {
+      dragging.current = false;
+      latest.current.onMove(moves, dragged ? 'drag' : 'keys');
+    }
   }, []);
 
   const onEdgesChange = useCallback((changes: EdgeChange<EditorEdge>[]) => {

@@ -34,7 +34,7 @@ function EditorNodeView({ data, id }: NodeProps<EditorNode>) {
   return (
     <div className="editor-node-body" style={{ minHeight: HEADER + rows * PORT_SPACING }}>
       <div className="editor-node-title">
-        <strong>{node.name ?? node.id}</strong>
+        <strong>{node.name || node.id}</strong>
         {problems !== undefined && (
           <span className="node-problem-marker" title={problems} aria-hidden="true">
             ⚠ {problems.split('\n').length}

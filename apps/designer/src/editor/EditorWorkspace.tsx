@@ -19,7 +19,8 @@ import { Palette } from './Palette.tsx';
 import { problemsByNode, problemTarget, type ProblemTarget } from './problems.ts';
 import { ProblemsPanel, type ValidationState } from './ProblemsPanel.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
-import { useAutosave, type SaveState } from './useAutosave.ts';
+import { SaveStatus } from './SaveStatus.tsx';
+import { useAutosave } from './useAutosave.ts';
 
 /** Copied nodes outlive one editor: copy in one flow, paste in another. */
 let clipboard: Clipboard | undefined;
@@ -155,9 +156,12 @@ export function EditorWorkspace(props: WorkspaceProps) {
   );
 
   const onMove = useCallback(
-    (moves: ReadonlyMap<string, Point>) => {
+    (moves: ReadonlyMap<string, Point>, by: 'drag' | 'keys') => {
       if (readOnly) return;
-      apply(moveNodes(current(), moves), `move:${[...moves.keys()].join(',')}`);
+      // A drag is one step; a run of arrow-key presses on the same nodes is one step too.
+      const next = moveNodes(current(), moves);
+      if (by === 'drag') apply(next);
+      else apply(next, `move:${[...moves.keys()].join(',')}`);
     },
     [apply, readOnly],
   );
@@ -444,40 +448,5 @@ export function EditorWorkspace(props: WorkspaceProps) {
         />
       )}
     </section>
-  );
-}
-
-function SaveStatus({
-  save,
-  readOnly,
-  origin,
-}: {
-  save: SaveState & { saveNow(): void };
-  readOnly: boolean;
-  origin: string;
-}) {
-  if (readOnly) return <span className="save-status">{origin}</span>;
-  const text = {
-    new: `${origin}: not saved yet`,
-    loaded: origin,
-    unsaved: 'Unsaved changes',
-    saving: 'Saving…',
-    saved: `Saved revision ${save.revision}`,
-    conflict: 'Not saved (the draft changed elsewhere)',
-    error: `Save failed: ${save.error ?? ''}`,
-  }[save.status];
-  return (
-    <span className={`save-status ${save.status}`} data-testid="save-status" aria-live="polite">
-      {save.status === 'error' ? (
-        <>
-          <span role="alert">{text}</span>{' '}
-          <button type="button" onClick={save.saveNow}>
-            Retry save
-          </button>
-        </>
-      ) : (
-        text
-      )}
-    </span>
   );
 }

@@ -76,7 +76,7 @@ export function syncNodes(prev: readonly EditorNode[], input: SyncInput): Editor
       (p.selected ?? false) === selected
     )
       return p;
-    const label = `${node.name ?? node.id} (${node.type})`;
+    const label = `${node.name || node.id} (${node.type})`;
     return {
       ...(p ?? {}),
       id: node.id,

@@ -188,7 +188,8 @@ export default function CodeEditor(props: CodeEditorProps) {
               // In a one-line field Tab moves on, as in any other form field.
               tabFocusMode: true,
             }
-          : {}),
+          : // The side panel is narrow: wrap rather than scroll sideways.
+            { wordWrap: 'on' }),
       }}
     />
   );

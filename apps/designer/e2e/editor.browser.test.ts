@@ -140,6 +140,16 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });
 
+    // Auto-layout: the trigger and the map it feeds side by side on the first row; undo puts them back.
+    const yOf = async (id: string) => Math.round((await node(page, id).boundingBox())!.y);
+    expect(await yOf('trigger-webhook-1')).not.toBe(await yOf('map-1'));
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect.poll(async () => (await yOf('trigger-webhook-1')) - (await yOf('map-1'))).toBe(0);
+    expect((await node(page, 'trigger-webhook-1').boundingBox())!.x).toBeLessThan(
+      (await node(page, 'map-1').boundingBox())!.x,
+    );
+    await page.keyboard.press('Control+z');
+
     // With nothing selected, the side panel edits the flow itself.
     await page.keyboard.press('Escape');
     await page.getByLabel('Flow name').fill('New flow for tests');

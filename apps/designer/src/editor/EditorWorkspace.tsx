@@ -172,6 +172,12 @@ export function EditorWorkspace(props: WorkspaceProps) {
     },
     [apply],
   );
+  const layOut = useCallback(() => {
+    apply(autoLayout(current()));
+    setStatus('Laid out in layers from the triggers (Ctrl+Z puts the nodes back).');
+    // Once the canvas has the new places.
+    setTimeout(() => canvas.current?.fitView(), 50);
+  }, [apply]);
   const onRemoveEdge = useCallback(
     (edgeId: string) => {
       apply(removeElements(current(), [], [edgeId]));
@@ -334,7 +340,7 @@ export function EditorWorkspace(props: WorkspaceProps) {
             >
               Delete
             </button>
-            <button type="button" onClick={() => apply(autoLayout(current()))} disabled={flow.nodes.length === 0}>
+            <button type="button" onClick={layOut} disabled={flow.nodes.length === 0}>
               Auto-layout
             </button>
           </>

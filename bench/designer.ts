@@ -13,9 +13,24 @@ import { catalog } from '@millrace/flow-nodes/catalog';
 import { startServer, type MillraceServer } from '@millrace/server';
 import { ADMIN_PASSWORD, CHROMIUM, CHROMIUM_ARGS, hasChromium, ROOT } from '../apps/designer/e2e/harness.ts';
 import { buildDesigner, designerIsStale, DESIGNER_DIST } from '../apps/designer/scripts/build-if-stale.ts';
-import { generateFlow } from './lib/designer-flow.ts';
-import { modulesOfChunk, profileBuild, profileTables, type CpuProfile } from './lib/designer-profile.ts';
-import { BenchError, measure, paintsNodes, PHASE_LABEL, PHASES, VIEWPORT, type Run } from './lib/designer-run.ts';
+import { generateFlow, KINDS, type Kind } from './lib/designer-flow.ts';
+import {
+  sourceLookup,
+  profileBuild,
+  profileTables,
+  type CpuProfile,
+  type SourceLookup,
+} from './lib/designer-profile.ts';
+import {
+  BenchError,
+  measure,
+  paintsNodes,
+  PHASE_LABEL,
+  PHASES,
+  VIEWPORT,
+  type MainThread,
+  type Run,
+} from './lib/designer-run.ts';
 import { frameStats, median, medianStats, ms, round1, type FrameStats } from './lib/designer-stats.ts';
 
 const { values: opts } = parseArgs({
@@ -26,6 +41,7 @@ const { values: opts } = parseArgs({
     edges: { type: 'string', default: '1200' },
     'baseline-nodes': { type: 'string', default: '100' },
     'no-layout': { type: 'boolean', default: false },
+    kinds: { type: 'string', default: KINDS.join(',') },
     profile: { type: 'string' },
   },
 });
@@ -35,6 +51,7 @@ const NODES = Number(opts.nodes);
 const EDGES = Number(opts.edges);
 const BASELINE_NODES = Number(opts['baseline-nodes']);
 const PROFILE = opts.profile;
+const NODE_KINDS = opts.kinds!.split(',') as Kind[];
 const TTI_TARGET_MS = 1500;
 const FRAME_TARGET_MS = 16;
 
@@ -45,6 +62,7 @@ function fail(reason: string): never {
 
 if (!['auto', 'editor', 'version'].includes(PAGE)) fail(`--page is "${PAGE}": say auto, editor or version`);
 if (!(REPS >= 1) || !(NODES >= 3) || !(EDGES >= NODES - 1)) fail('--reps ≥ 1, --nodes ≥ 3 and --edges ≥ nodes − 1');
+if (NODE_KINDS.some((k) => !KINDS.includes(k))) fail(`--kinds is "${opts.kinds}": name some of ${KINDS.join(', ')}`);
 if (!hasChromium) fail(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium, or set MILLRACE_CHROMIUM`);
 
 interface Size {
@@ -54,7 +72,13 @@ interface Size {
 }
 
 async function publishFlow(server: MillraceServer, cookie: string, size: Size): Promise<void> {
-  const flow = generateFlow({ id: size.flowId, nodes: size.nodes, edges: size.edges, withLayout: !opts['no-layout'] });
+  const flow = generateFlow({
+    id: size.flowId,
+    nodes: size.nodes,
+    edges: size.edges,
+    withLayout: !opts['no-layout'],
+    kinds: NODE_KINDS,
+  });
   const problems = validateFlowPublishable(flow, { catalog });
   if (problems.length > 0) fail(`the generated flow does not validate: ${JSON.stringify(problems.slice(0, 3))}`);
   const call = async (method: string, path: string, body: unknown) => {
@@ -77,24 +101,44 @@ interface Summary {
   readonly size: Size;
   readonly runs: Run[];
   readonly tti: number;
-  readonly ttiCpu: number;
+  readonly opening: MainThread;
   readonly nodesAt: number;
   readonly all: FrameStats;
-  readonly phases: Map<string, { frames: FrameStats; cpuPerFrame: number }>;
+  /** Per phase: the frames, and the main thread's time per frame. */
+  readonly phases: Map<string, { frames: FrameStats; perFrame: MainThread }>;
 }
 
+/** The median over runs of each field. */
+function medianThread(xs: readonly MainThread[]): MainThread {
+  const m = (k: keyof MainThread) => median(xs.map((x) => x[k]));
+  return { cpu: m('cpu'), script: m('script'), style: m('style'), layout: m('layout'), tasks: m('tasks') };
+}
+
+const divide = (x: MainThread, n: number): MainThread => ({
+  cpu: x.cpu / n,
+  script: x.script / n,
+  style: x.style / n,
+  layout: x.layout / n,
+  tasks: x.tasks / n,
+});
+
+/** CPU, and the main thread's task time split into script, style, layout and the rest (paint, hit tests…). */
+const threadLine = (x: MainThread) =>
+  `CPU ${ms(x.cpu)} ms (script ${ms(x.script)}, style ${ms(x.style)}, layout ${ms(x.layout)}, ` +
+  `other ${ms(x.tasks - x.script - x.style - x.layout)})`;
+
 function summarize(size: Size, runs: Run[]): Summary {
-  const phases = new Map<string, { frames: FrameStats; cpuPerFrame: number }>();
+  const phases = new Map<string, { frames: FrameStats; perFrame: MainThread }>();
   for (const phase of PHASES)
     phases.set(phase, {
       frames: medianStats(runs.map((r) => frameStats(r.phases.get(phase) ?? []))),
-      cpuPerFrame: median(runs.map((r) => r.cpu.get(phase)! / (r.phases.get(phase)?.length ?? NaN))),
+      perFrame: medianThread(runs.map((r) => divide(r.cpu.get(phase)!, r.phases.get(phase)?.length ?? NaN))),
     });
   return {
     size,
     runs,
     tti: median(runs.map((r) => r.tti)),
-    ttiCpu: median(runs.map((r) => r.ttiCpu)),
+    opening: medianThread(runs.map((r) => r.opening)),
     nodesAt: median(runs.map((r) => r.nodesAt)),
     all: medianStats(runs.map((r) => frameStats([...r.phases.values()].flat()))),
     phases,
@@ -108,17 +152,18 @@ const statLine = (s: FrameStats) =>
 function report(s: Summary, draggable: boolean): void {
   console.log(`\n${s.size.nodes} nodes / ${s.size.edges} edges — median of ${s.runs.length} runs:`);
   console.log(
-    `  time to interactive ${ms(s.tti)} ms (first node painted ${ms(s.nodesAt)} ms; main-thread CPU until interactive ${ms(s.ttiCpu)} ms)`,
+    `  time to interactive ${ms(s.tti)} ms (first node painted ${ms(s.nodesAt)} ms); main thread until then: ${threadLine(s.opening)}`,
   );
-  for (const [phase, { frames, cpuPerFrame }] of s.phases) {
+  for (const [phase, { frames, perFrame }] of s.phases) {
     const label = PHASE_LABEL[phase as (typeof PHASES)[number]];
     const note = phase === 'drag' && !draggable ? ' (nodes not draggable here: it pans)' : '';
-    console.log(`  ${phase.padEnd(10)} ${statLine(frames)} · CPU ${ms(cpuPerFrame)} ms/frame — ${label}${note}`);
+    console.log(`  ${phase.padEnd(10)} ${statLine(frames)} — ${label}${note}`);
+    console.log(`  ${''.padEnd(10)} per frame: ${threadLine(perFrame)}`);
   }
   console.log(`  ${'all'.padEnd(10)} ${statLine(s.all)}`);
 }
 
-function printProfile(title: string, profile: CpuProfile, chunks: ReadonlyMap<string, readonly string[]>): void {
+function printProfile(title: string, profile: CpuProfile, chunks: ReadonlyMap<string, SourceLookup>): void {
   const t = profileTables(profile, chunks);
   const rows = (xs: Array<{ name: string; ms: number }>, n: number) =>
     xs.slice(0, n).forEach((x) => console.log(`  ${ms(x.ms).padStart(8)} ms  ${x.name}`));
@@ -182,7 +227,8 @@ async function main(): Promise<void> {
     console.log(
       `designer bench: page ${page} (${page === 'editor' ? '/flows/<id>, the draft' : '/flows/<id>/versions/1.0.0, read-only'}), ` +
         `Chromium ${browser.version()} headless, viewport ${VIEWPORT.width}×${VIEWPORT.height}, ` +
-        `${PROFILE ? 'one profiled run' : `${REPS} runs per size`}, layout ${opts['no-layout'] ? 'computed by the canvas' : 'saved in the flow'}`,
+        `${PROFILE ? 'one profiled run' : `${REPS} runs per size`}, layout ${opts['no-layout'] ? 'computed by the canvas' : 'saved in the flow'}, ` +
+        `nodes ${NODE_KINDS.join('/')}`,
     );
     if (load > cores * 0.75)
       console.log(
@@ -202,15 +248,15 @@ async function main(): Promise<void> {
         const all = frameStats([...run.phases.values()].flat());
         console.log(
           `run ${rep} ${String(size.nodes).padStart(4)} nodes: interactive ${ms(run.tti)} ms (${run.clicks} click${run.clicks > 1 ? 's' : ''}; ` +
-            `CPU ${ms(run.ttiCpu)} ms), ${run.inDom} nodes in the DOM at zoom ${run.zoom.toFixed(2)}, ` +
+            `CPU ${ms(run.opening.cpu)} ms), ${run.inDom} nodes in the DOM at zoom ${run.zoom.toFixed(2)}, ` +
             `frame work median ${ms(all.workMedian)} p95 ${ms(all.workP95)} ms`,
         );
         if (run.profiles) {
           const assets = join(dist, 'assets');
           const chunks = new Map(
             readdirSync(assets)
-              .filter((f) => f.endsWith('.js'))
-              .map((f) => [f, modulesOfChunk(readFileSync(join(assets, f), 'utf8'))]),
+              .filter((f) => f.endsWith('.js.map'))
+              .map((f) => [f.slice(0, -4), sourceLookup(JSON.parse(readFileSync(join(assets, f), 'utf8')))]),
           );
           printProfile('opening (navigation → interactive)', run.profiles.load, chunks);
           printProfile('gestures (pan, drag, zoom, pan, pan)', run.profiles.gestures, chunks);
@@ -231,7 +277,7 @@ async function main(): Promise<void> {
     if (small) {
       console.log(
         `\n${large.size.nodes} vs ${small.size.nodes} nodes: interactive ×${(large.tti / small.tti).toFixed(2)} ` +
-          `(CPU ×${(large.ttiCpu / small.ttiCpu).toFixed(2)}), frame work median ×${(large.all.workMedian / small.all.workMedian).toFixed(2)}, ` +
+          `(CPU ×${(large.opening.cpu / small.opening.cpu).toFixed(2)}), frame work median ×${(large.all.workMedian / small.all.workMedian).toFixed(2)}, ` +
           `p95 ×${(large.all.workP95 / small.all.workP95).toFixed(2)}`,
       );
     }
@@ -256,7 +302,7 @@ async function main(): Promise<void> {
         median_interval_ms: round1(large.all.intervalMedian),
         p95_interval_ms: round1(large.all.intervalP95),
         nodes_painted_ms: round1(large.nodesAt),
-        tti_cpu_ms: round1(large.ttiCpu),
+        tti_cpu_ms: round1(large.opening.cpu),
         ...(small
           ? {
               baseline_nodes: small.size.nodes,

@@ -10,6 +10,11 @@ export interface GeneratedFlowOptions {
   readonly seed?: number;
   /** Store positions in the flow's `layout` (as the editor saves them); else the canvas lays it out. */
   readonly withLayout?: boolean;
+  /**
+   * The node types to draw from (default all three). Only `map` means no edge leaves a port other
+   * than `out`: the canvases label such edges with their port, so this shows what labels cost.
+   */
+  readonly kinds?: readonly Kind[];
 }
 
 /** The layout grid: the designer's own auto-layout spacing, so both look alike. */
@@ -28,8 +33,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-type Kind = 'map' | 'route' | 'validate';
-const KINDS: readonly Kind[] = ['map', 'route', 'validate'];
+export type Kind = 'map' | 'route' | 'validate';
+export const KINDS: readonly Kind[] = ['map', 'route', 'validate'];
 const PORTS: Record<Kind, readonly string[]> = {
   map: ['out'],
   route: ['high', 'default'],
@@ -96,7 +101,7 @@ export function generateFlow(o: GeneratedFlowOptions): Flow {
   for (let i = 1; i < o.nodes; i++) {
     const chain = (i - 1) % chains;
     const col = Math.floor((i - 1) / chains) + 1;
-    const kind = pick(KINDS);
+    const kind = pick(o.kinds ?? KINDS);
     const id = `n${i}`;
     nodes.push(nodeOf(kind, id, i));
     kindOf.set(id, kind);

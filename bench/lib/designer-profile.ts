@@ -18,19 +18,13 @@ export interface CpuProfile {
   readonly timeDeltas: number[];
 }
 
-/** Builds the designer unminified (names survive) into `outDir`: only for reading a profile. */
+/** Builds the designer unminified (names survive) with source maps into `outDir`: only for reading a profile. */
 export function profileBuild(root: string, outDir: string): void {
   execFileSync(
     process.execPath,
     [
       join(root, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--logLevel',
-      'warn',
-      '--minify',
-      'false',
-      '--outDir',
-      outDir,
+      ...['build', '--logLevel', 'error', '--minify', 'false', '--sourcemap', '--outDir', outDir],
     ],
     { cwd: join(root, 'apps/designer'), env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' },
   );
@@ -56,19 +50,67 @@ function packageOf(name: string): string {
   return m ? m[1]! : 'app';
 }
 
-/**
- * Per line of an unminified bundle chunk, the module it comes from: a package name, or the source
- * path (`src/FlowCanvas.tsx`), told by the `// <path>` comment Vite (rolldown) leaves above each module.
- */
-export function modulesOfChunk(bundleText: string): string[] {
-  const moduleAt: string[] = [];
-  let current = 'app';
-  for (const line of bundleText.split('\n')) {
-    const m = /^\/\/ (\S+\.[cm]?[jt]sx?)$/.exec(line);
-    if (m) current = m[1]!.includes('node_modules') ? packageOf(m[1]!) : m[1]!.replace(/^(\.\.\/)+/, '');
-    moduleAt.push(current);
+/** Where a position of a bundle chunk comes from: a module (a package name, or a source path) and its line. */
+export type SourceLookup = (line: number, column: number) => { module: string; line: number } | undefined;
+
+const VLQ = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]));
+
+/** The values of one source-map segment (base64 VLQ). */
+function decodeSegment(segment: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const c of segment) {
+    const digit = VLQ.get(c)!;
+    value += (digit & 31) << shift;
+    if (digit & 32) {
+      shift += 5;
+      continue;
+    }
+    out.push(value & 1 ? -(value >>> 1) : value >>> 1);
+    value = 0;
+    shift = 0;
   }
-  return moduleAt;
+  return out;
+}
+
+/** A lookup from a chunk's source map (v3): generated line and column (0-based) → original module and line. */
+export function sourceLookup(map: { sources: string[]; mappings: string }): SourceLookup {
+  const modules = map.sources.map((s) =>
+    s.includes('node_modules')
+      ? packageOf(s)
+      : s.replace(/^.*?\/(?:apps\/designer\/(?=src\/)|(?=packages\/|flow-nodes\/))/, ''),
+  );
+  // Per generated line: [column, source, original line] triples, by column.
+  const lines: number[][][] = [];
+  let source = 0;
+  let sourceLine = 0;
+  for (const text of map.mappings.split(';')) {
+    const segments: number[][] = [];
+    let column = 0;
+    for (const seg of text ? text.split(',') : []) {
+      const v = decodeSegment(seg);
+      column += v[0]!;
+      if (v.length < 4) continue;
+      source += v[1]!;
+      sourceLine += v[2]!;
+      segments.push([column, source, sourceLine]);
+    }
+    lines.push(segments);
+  }
+  return (line, column) => {
+    const segments = lines[line];
+    if (!segments?.length) return undefined;
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segments[mid]![0]! <= column) lo = mid;
+      else hi = mid - 1;
+    }
+    const [, src, srcLine] = segments[lo]!;
+    return { module: modules[src!] ?? '?', line: srcLine! + 1 };
+  };
 }
 
 export interface ProfileTables {
@@ -83,20 +125,22 @@ export interface ProfileTables {
 
 /**
  * Where the sampled time went. Frames outside the bundle are the browser's (native functions,
- * "(program)": style, layout and paint; "(idle)") or the benchmark's own probe; `chunks` names the
- * module of each line of each chunk of the bundle, by file name (see modulesOfChunk).
+ * "(program)": style, layout and paint; "(idle)") or the benchmark's own probe; `chunks` tells
+ * where a position of each chunk of the bundle (by file name) comes from (see sourceLookup).
  */
-export function profileTables(profile: CpuProfile, chunks: ReadonlyMap<string, readonly string[]>): ProfileTables {
+export function profileTables(profile: CpuProfile, chunks: ReadonlyMap<string, SourceLookup>): ProfileTables {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const inBundle = (f: ProfileNode['callFrame']) => f.url.includes('/assets/');
+  const origin = (f: ProfileNode['callFrame']) => chunks.get(f.url.split('/').pop()!)?.(f.lineNumber, f.columnNumber);
   const moduleOf = (f: ProfileNode['callFrame']) =>
-    inBundle(f) ? (chunks.get(f.url.split('/').pop()!)?.[f.lineNumber] ?? 'app') : f.functionName || '(native)';
-  const nameOf = (f: ProfileNode['callFrame']) =>
-    inBundle(f)
-      ? `${f.functionName || '(anonymous)'} (${moduleOf(f)}:${f.lineNumber + 1})`
-      : f.functionName || '(native)';
+    inBundle(f) ? (origin(f)?.module ?? 'app') : f.functionName || '(native)';
+  const nameOf = (f: ProfileNode['callFrame']) => {
+    if (!inBundle(f)) return f.functionName || '(native)';
+    const o = origin(f);
+    return `${f.functionName || '(anonymous)'} (${o ? `${o.module}:${o.line}` : `${f.url.split('/').pop()}:${f.lineNumber + 1}`})`;
+  };
   const modules = new Map<string, number>();
   const self = new Map<string, number>();
   const total = new Map<string, number>();

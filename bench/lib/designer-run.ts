@@ -40,11 +40,11 @@ export interface Run {
   readonly zoom: number;
   /** Whether the nodes are draggable (the class `draggable`): on a read-only canvas the drag pans. */
   readonly draggable: boolean;
-  /** Main-thread CPU time of the renderer until interactive (ms). */
-  readonly ttiCpu: number;
+  /** The renderer main thread until interactive (see MainThread). */
+  readonly opening: MainThread;
   readonly phases: ReadonlyMap<Phase, FrameSample[]>;
-  /** Main-thread CPU time of the renderer during each phase (ms). */
-  readonly cpu: ReadonlyMap<Phase, number>;
+  /** The renderer main thread's time during each phase (ms): CPU, and where its tasks went. */
+  readonly cpu: ReadonlyMap<Phase, MainThread>;
   /** With `profile`: the CPU profiles of the opening (to interactive) and of the gestures. */
   readonly profiles?: { readonly load: CpuProfile; readonly gestures: CpuProfile };
 }
@@ -53,13 +53,39 @@ export interface Run {
 export class BenchError extends Error {}
 
 /**
- * The renderer main thread's CPU time so far (ms), from Chromium's Performance domain: unlike
- * wall time, barely moved by other processes competing for the cores.
+ * The renderer main thread so far (ms), from Chromium's Performance domain: `cpu` is its CPU
+ * time (ThreadTime), which unlike wall time barely moves when other processes compete for the
+ * cores; `script`, `style` and `layout` the time its tasks spent running script, recalculating
+ * style and laying out, `tasks` the time of all its tasks (the rest is mostly paint, hit-testing
+ * and input dispatch).
  */
-async function threadTime(cdp: CDPSession): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000;
+export interface MainThread {
+  readonly cpu: number;
+  readonly script: number;
+  readonly style: number;
+  readonly layout: number;
+  readonly tasks: number;
 }
+
+async function mainThread(cdp: CDPSession): Promise<MainThread> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
+  return {
+    cpu: get('ThreadTime'),
+    script: get('ScriptDuration'),
+    style: get('RecalcStyleDuration'),
+    layout: get('LayoutDuration'),
+    tasks: get('TaskDuration'),
+  };
+}
+
+const minus = (a: MainThread, b: MainThread): MainThread => ({
+  cpu: a.cpu - b.cpu,
+  script: a.script - b.script,
+  style: a.style - b.style,
+  layout: a.layout - b.layout,
+  tasks: a.tasks - b.tasks,
+});
 
 /** A fresh context (empty cache) with the session cookie, the probe, and its console recorded. */
 async function openPage(browser: Browser, baseUrl: string, cookie: string) {
@@ -120,7 +146,7 @@ export async function measure(
     let profiler = options.profile ? await startProfiling(page) : undefined;
     await page.goto(url, { waitUntil: 'commit' });
     const { tti, nodesAt, clicks } = await timeToInteractive(page);
-    const ttiCpu = await threadTime(cdp);
+    const opening = await mainThread(cdp);
     const load = profiler ? await stopProfiling(profiler) : undefined;
     // Let the opening settle (minimap, late effects): the frames below are the steady state.
     await page.waitForTimeout(300);
@@ -129,12 +155,12 @@ export async function measure(
     const zoom = await zoomOf(page);
     if (options.profile) profiler = await startProfiling(page);
     const phases = new Map<Phase, FrameSample[]>();
-    const cpu = new Map<Phase, number>();
+    const cpu = new Map<Phase, MainThread>();
     const record = async (phase: Phase, target: 'node' | 'pane', gesture: (p: Point) => Promise<void>) => {
       const p = await needPoint(page, target, phase);
-      const before = await threadTime(cdp);
+      const before = await mainThread(cdp);
       phases.set(phase, await framesDuring(page, () => gesture(p)));
-      cpu.set(phase, (await threadTime(cdp)) - before);
+      cpu.set(phase, minus(await mainThread(cdp), before));
     };
     await record('pan', 'pane', (p) => dragGesture(page, p, -600, -200));
     await record('drag', 'node', (p) => dragGesture(page, p, 300, 150));
@@ -153,7 +179,7 @@ export async function measure(
       inDom,
       zoom,
       draggable,
-      ttiCpu,
+      opening,
       phases,
       cpu,
       ...(load && gestures ? { profiles: { load, gestures } } : {}),

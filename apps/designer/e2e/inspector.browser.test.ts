@@ -198,6 +198,17 @@ describe.skipIf(!hasChromium)('node inspector in Chromium against the real serve
     await expect
       .poll(() => page.locator('.inspector .monaco-editor .squiggly-error').count(), { timeout: 20_000 })
       .toBe(0);
+    // An optional union left out: "none" until a kind is chosen.
+    const output = shape.getByRole('group', { name: 'Output schema' });
+    expect(await output.getByLabel('Kind').inputValue()).toBe('');
+    expect(await output.getByLabel('Canonical schema').count()).toBe(0);
+    await output.getByLabel('Kind').selectOption({ label: 'Canonical schema' });
+    await output.getByLabel('Canonical schema').selectOption('canonical:InspectionLot@1');
+    await expect
+      .poll(async () => ((await draftNode(world, 'shape')).config as { outputSchema?: unknown }).outputSchema, {
+        timeout: 10_000,
+      })
+      .toBe('canonical:InspectionLot@1');
     await shot(page, 'inspector-map');
 
     expect(offsite).toEqual([]);

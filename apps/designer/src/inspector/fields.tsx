@@ -367,23 +367,35 @@ function UnionView(props: { field: UnionField; ctx: FormContext; where?: string;
   const { field, ctx } = props;
   const id = fieldId(ctx.nodeId, field.pointer, '-variant');
   const inner = field.field;
+  // An optional union left out shows as "none" (or its default), not as its first kind half filled.
+  const absent = field.value === undefined && !field.required;
   const body = (
     <>
       <label htmlFor={id}>Kind</label>
       <select
         id={id}
-        value={field.selected < 0 ? '' : String(field.selected)}
+        value={absent || field.selected < 0 ? '' : String(field.selected)}
         disabled={ctx.readOnly}
-        onChange={(e) => ctx.set(field.pointer, structuredClone(field.branches[Number(e.target.value)]!.initial))}
+        onChange={(e) =>
+          ctx.set(
+            field.pointer,
+            e.target.value === '' ? undefined : structuredClone(field.branches[Number(e.target.value)]!.initial),
+          )
+        }
       >
-        {field.selected < 0 && <option value="">— does not fit —</option>}
+        {!field.required && (
+          <option value="">
+            {field.default !== undefined ? `(default: ${JSON.stringify(field.default)})` : '— none —'}
+          </option>
+        )}
+        {field.selected < 0 && field.required && <option value="">— does not fit —</option>}
         {field.branches.map((b, i) => (
           <option key={i} value={String(i)}>
             {b.label}
           </option>
         ))}
       </select>
-      {inner.kind === 'object' ? (
+      {absent ? null : inner.kind === 'object' ? (
         <ObjectView field={inner} ctx={ctx} bare {...(props.where ? { where: props.where } : {})} />
       ) : inner.kind === 'enum' && inner.options.length === 1 ? null : (
         <FieldView

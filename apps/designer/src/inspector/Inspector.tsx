@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { findNodeType, RetryPolicy, type Catalog, type Flow, type FlowNode, type Problem } from '@millrace/flow-model';
+import { ConfigJson, NodeIdField } from '../flow-settings/NodeExtras.tsx';
 import { scopeDeclarations } from '../monaco/dts.ts';
 import { useCanonical } from './api-inspector.ts';
 import { fieldId, FieldView, type FormContext } from './fields.tsx';
@@ -180,10 +181,7 @@ export function Inspector(props: InspectorProps) {
         </ul>
       )}
 
-      <div className="field">
-        <label htmlFor={fieldId(node.id, '/id')}>Id</label>
-        <input id={fieldId(node.id, '/id')} type="text" value={node.id} readOnly />
-      </div>
+      <NodeIdField flow={flow} node={node} readOnly={readOnly} onRename={(id) => onChange({ ...node, id })} />
       <TextRow node={node} name="name" label="Name" ctx={ctx} />
       <TextRow node={node} name="description" label="Description" ctx={ctx} multiline />
       <div className="field field-boolean">
@@ -226,6 +224,7 @@ export function Inspector(props: InspectorProps) {
 
       <fieldset className="inspector-config">
         <legend>Configuration</legend>
+        <ConfigJson node={node} readOnly={readOnly} onApply={(config) => onChange({ ...node, config })} />
         {configForm ? (
           <FieldView field={configForm} ctx={ctx} bare />
         ) : (

@@ -211,7 +211,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
         return { x: c.x - NODE_SIZE.width / 2, y: c.y - NODE_SIZE.height / 2 };
       },
       fitView() {
-        void rf.fitView({ padding: 0.1, duration: 250 });
+        void rf.fitView({ ...FIT_VIEW, duration: 250 });
       },
     }),
     [rf],

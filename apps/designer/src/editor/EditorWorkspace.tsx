@@ -13,7 +13,7 @@ import { EditorCanvas, type CanvasHandle } from './EditorCanvas.tsx';
 import { addNode, autoLayout, connect, moveNodes, removeElements, replaceNode } from './graph.ts';
 import { canRedo, canUndo, createHistory, push, redo, undo, type History } from './history.ts';
 import { commandOf, EDITING, type Command } from './keys.ts';
-import { FlowProperties } from './FlowProperties.tsx';
+import { FlowSettings } from '../flow-settings/FlowSettings.tsx';
 import { NodeWires } from './NodeWires.tsx';
 import { Palette } from './Palette.tsx';
 import { problemsByNode, problemTarget, type ProblemTarget } from './problems.ts';
@@ -423,7 +423,13 @@ export function EditorWorkspace(props: WorkspaceProps) {
           ) : selection.nodes.length > 1 ? (
             <p className="hint">{plural(selection.nodes.length, 'node')} selected.</p>
           ) : (
-            <FlowProperties flow={flow} readOnly={readOnly} onChange={apply} />
+            <FlowSettings
+              flow={flow}
+              catalog={catalog}
+              problems={problemsWithIds}
+              readOnly={readOnly}
+              onChange={apply}
+            />
           )}
           <ProblemsPanel validation={shownValidation} onPick={onPick} />
           {testing && (

@@ -9,7 +9,8 @@ export interface FlowSettingsProps {
   /** The flow's validation problems; those about the header are shown here. */
   readonly problems: readonly Problem[];
   readonly readOnly: boolean;
-  onChange(next: Flow): void;
+  /** `key` names a burst of edits of one field, which the editor's undo takes as one step. */
+  onChange(next: Flow, key?: string): void;
 }
 
 /** A text input that reports on blur or Enter, so a half-typed value is not one undo step per key. */
@@ -21,6 +22,7 @@ function Text({
   help,
   expression,
   multiline,
+  live,
 }: {
   label: string;
   value: string | undefined;
@@ -29,6 +31,8 @@ function Text({
   help?: string;
   expression?: boolean;
   multiline?: boolean;
+  /** Report every change as it is typed (the flow's name shows in the page heading at once). */
+  live?: boolean;
 }) {
   const id = useId();
   const [text, setText] = useState(value ?? '');
@@ -37,6 +41,10 @@ function Text({
   const commit = () => {
     const v = text.trim() === '' ? undefined : text;
     if (v !== value && !syntax) onCommit(v);
+  };
+  const change = (t: string) => {
+    setText(t);
+    if (live) onCommit(t.trim() === '' ? undefined : t);
   };
   const common = {
     id,
@@ -50,14 +58,14 @@ function Text({
     <div className="fs-field">
       <label htmlFor={id}>{label}</label>
       {multiline ? (
-        <textarea {...common} rows={2} onChange={(e) => setText(e.target.value)} />
+        <textarea {...common} rows={2} onChange={(e) => change(e.target.value)} />
       ) : (
         <input
           {...common}
           type="text"
           className={expression ? 'fs-expression' : undefined}
           spellCheck={!expression}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => change(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') commit();
           }}
@@ -210,14 +218,26 @@ export function FlowSettings({ flow, catalog, problems, readOnly, onChange }: Fl
           <label htmlFor="fs-flow-id">Flow id</label>
           <input id="fs-flow-id" type="text" value={flow.id} readOnly />
         </div>
-        <Text label="Flow name" value={flow.name} readOnly={readOnly} onCommit={(v) => v && set(['name'], v)} />
+        <Text
+          label="Flow name"
+          value={flow.name}
+          readOnly={readOnly}
+          live
+          help={flow.name.trim() === '' ? 'A flow needs a name.' : undefined}
+          onCommit={(v) => onChange({ ...flow, name: v ?? '' }, 'flow-name')}
+        />
         <Text
           label="Flow description"
           value={flow.description}
           readOnly={readOnly}
           multiline
-          onCommit={(v) => set(['description'], v)}
+          live
+          onCommit={(v) => onChange(setAt(flow, ['description'], v), 'flow-description')}
         />
+        <p className="fs-help">
+          Version <code>{flow.version}</code> (set when publishing) · {flow.nodes.length} nodes · {flow.edges.length}{' '}
+          edges
+        </p>
         <Text
           label="Owner team"
           value={flow.owner?.team}

@@ -43,6 +43,7 @@ const { values: opts } = parseArgs({
     'no-layout': { type: 'boolean', default: false },
     kinds: { type: 'string', default: KINDS.join(',') },
     profile: { type: 'string' },
+    css: { type: 'string' },
   },
 });
 const PAGE = opts.page as 'auto' | 'editor' | 'version';
@@ -51,6 +52,7 @@ const NODES = Number(opts.nodes);
 const EDGES = Number(opts.edges);
 const BASELINE_NODES = Number(opts['baseline-nodes']);
 const PROFILE = opts.profile;
+const CSS = opts.css;
 const NODE_KINDS = opts.kinds!.split(',') as Kind[];
 const TTI_TARGET_MS = 1500;
 const FRAME_TARGET_MS = 16;
@@ -228,7 +230,7 @@ async function main(): Promise<void> {
       `designer bench: page ${page} (${page === 'editor' ? '/flows/<id>, the draft' : '/flows/<id>/versions/1.0.0, read-only'}), ` +
         `Chromium ${browser.version()} headless, viewport ${VIEWPORT.width}×${VIEWPORT.height}, ` +
         `${PROFILE ? 'one profiled run' : `${REPS} runs per size`}, layout ${opts['no-layout'] ? 'computed by the canvas' : 'saved in the flow'}, ` +
-        `nodes ${NODE_KINDS.join('/')}`,
+        `nodes ${NODE_KINDS.join('/')}${CSS ? `, extra CSS: ${CSS}` : ''}`,
     );
     if (load > cores * 0.75)
       console.log(
@@ -237,13 +239,20 @@ async function main(): Promise<void> {
       );
     const problems: string[] = [];
     // Warm-up (not recorded): the first load pays for the server's and the disk's cold caches.
-    await measure(browser, server.url, cookie, urlOf(server, page, big.flowId), { problems });
+    await measure(browser, server.url, cookie, urlOf(server, page, big.flowId), {
+      problems,
+      ...(CSS ? { css: CSS } : {}),
+    });
 
     const runs = new Map<Size, Run[]>(sizes.map((s) => [s, []]));
     for (let rep = 1; rep <= (PROFILE ? 1 : REPS); rep++)
       for (const size of sizes) {
         const url = urlOf(server, page, size.flowId);
-        const run = await measure(browser, server.url, cookie, url, { problems, profile: !!PROFILE });
+        const run = await measure(browser, server.url, cookie, url, {
+          problems,
+          profile: !!PROFILE,
+          ...(CSS ? { css: CSS } : {}),
+        });
         runs.get(size)!.push(run);
         const all = frameStats([...run.phases.values()].flat());
         console.log(
@@ -303,6 +312,8 @@ async function main(): Promise<void> {
         p95_interval_ms: round1(large.all.intervalP95),
         nodes_painted_ms: round1(large.nodesAt),
         tti_cpu_ms: round1(large.opening.cpu),
+        // The median over all phases can hide one bad phase (e.g. everything on screen).
+        phase_median_frame_ms: Object.fromEntries([...large.phases].map(([p, x]) => [p, round1(x.frames.workMedian)])),
         ...(small
           ? {
               baseline_nodes: small.size.nodes,
@@ -312,6 +323,7 @@ async function main(): Promise<void> {
             }
           : {}),
         runs: PROFILE ? 1 : REPS,
+        ...(CSS ? { css: CSS } : {}),
         load_average: round1(load),
         ...(PROFILE ? { profiled: true } : {}),
       }),

@@ -87,12 +87,20 @@ const minus = (a: MainThread, b: MainThread): MainThread => ({
   tasks: a.tasks - b.tasks,
 });
 
-/** A fresh context (empty cache) with the session cookie, the probe, and its console recorded. */
-async function openPage(browser: Browser, baseUrl: string, cookie: string) {
+/**
+ * A fresh context (empty cache) with the session cookie, the probe, and its console recorded;
+ * `css`, if given, is added to the page as a style sheet (to try a change without a rebuild).
+ */
+async function openPage(browser: Browser, baseUrl: string, cookie: string, css?: string) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const eq = cookie.indexOf('=');
   await context.addCookies([{ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url: baseUrl }]);
   await context.addInitScript(PROBE);
+  if (css)
+    await context.addInitScript(
+      `document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style'); ` +
+        `s.textContent = ${JSON.stringify(css)}; document.head.append(s); });`,
+    );
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -137,9 +145,9 @@ export async function measure(
   baseUrl: string,
   cookie: string,
   url: string,
-  options: { profile?: boolean; problems?: string[] } = {},
+  options: { profile?: boolean; problems?: string[]; css?: string } = {},
 ): Promise<Run> {
-  const { context, page, problems } = await openPage(browser, baseUrl, cookie);
+  const { context, page, problems } = await openPage(browser, baseUrl, cookie, options.css);
   try {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });

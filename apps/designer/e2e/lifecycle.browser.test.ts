@@ -116,7 +116,8 @@ describe.skipIf(!hasChromium)('flow lifecycle in Chromium against the real serve
     const dialog = page.getByRole('dialog', { name: 'Publish batch-release' });
     await dialog.waitFor();
     expect(await dialog.getAttribute('aria-modal')).toBe('true');
-    expect(await dialog.getByLabel('Version', { exact: true }).inputValue()).toBe('1.1.0');
+    // The suggestion comes with the versions the dialog loads: wait for it, a loaded machine is slow.
+    await expect.poll(() => dialog.getByLabel('Version', { exact: true }).inputValue()).toBe('1.1.0');
     // The focus starts at the version and stays in the dialog: Shift+Tab wraps to the last button.
     const hasFocus = (l: Locator) => l.evaluate((el) => el.matches(':focus'));
     const versionInput = dialog.getByLabel('Version', { exact: true });

@@ -2,7 +2,13 @@ import { memo, useMemo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { outputPorts, type CatalogPort } from '@millrace/flow-model';
 import { formatMs, type NodeOverlay } from '../FlowCanvas.tsx';
-import { HEADER, PORT_SPACING, portTop, problemsId, type EditorNode } from './rf-sync.ts';
+import { problemsId, type EditorNode } from './rf-sync.ts';
+
+const PORT_SPACING = 20;
+const HEADER = 40;
+
+/** Where the i-th of n ports sits, from the node's top (ports spread below the title). */
+const portTop = (i: number) => HEADER + i * PORT_SPACING;
 
 function badgeText(o: NodeOverlay): string {
   const parts = [o.status, `${o.attempts} ${o.attempts === 1 ? 'attempt' : 'attempts'}`];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowNode } from '@millrace/flow-model';
 import { CATALOG, flowOf } from './catalog.test-helper.ts';
 import { connect, moveNodes, replaceNode } from './graph.ts';
-import { NODE_WIDTH, portTop, problemsId, syncEdges, syncNodes, type SyncInput } from './rf-sync.ts';
+import { problemsId, syncEdges, syncNodes, type SyncInput } from './rf-sync.ts';
 
 const typeOf = (n: FlowNode) => CATALOG.nodes.find((t) => t.type === n.type && t.version === n.version);
 const base = connect(
@@ -24,19 +24,6 @@ const input = (over: Partial<SyncInput> = {}): SyncInput => ({
 });
 
 describe('canvas nodes from the flow', () => {
-  it('gives every node its size and handles before it is measured, so off-screen nodes need no render', () => {
-    const [hook, a] = syncNodes([], input());
-    // The webhook has one output; a map has an input on the left and two outputs (out, error) on the right.
-    expect(hook!.handles!.map((h) => [h.id, h.type])).toEqual([['out', 'source']]);
-    expect(a!.handles!.map((h) => [h.id, h.type, h.x, h.y])).toEqual([
-      ['in', 'target', -5, 1 + portTop(0) - 5],
-      ['out', 'source', NODE_WIDTH - 5, 1 + portTop(0) - 5],
-      ['error', 'source', NODE_WIDTH - 5, 1 + portTop(1) - 5],
-    ]);
-    expect(a!.initialHeight).toBeGreaterThan(hook!.initialHeight!);
-    expect(a!.initialWidth).toBe(NODE_WIDTH);
-  });
-
   it('keeps the node objects of unchanged nodes, so only changed ones re-render', () => {
     const first = syncNodes([], input());
     const renamed = replaceNode(base, 'a', { ...base.nodes[1]!, name: 'Enrich' });

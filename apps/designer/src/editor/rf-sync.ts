@@ -1,14 +1,7 @@
 // The flow as React Flow nodes and edges, rebuilt after each change while keeping every object
 // whose input did not change: React Flow then re-renders only those nodes (1,000-node flows).
-import { Position, type Edge, type Node, type NodeHandle } from '@xyflow/react';
-import {
-  outputPorts,
-  type CatalogNodeType,
-  type Flow,
-  type FlowEdge,
-  type FlowNode,
-  type Problem,
-} from '@millrace/flow-model';
+import type { Edge, Node } from '@xyflow/react';
+import type { CatalogNodeType, Flow, FlowEdge, FlowNode, Problem } from '@millrace/flow-model';
 import type { CanvasOverlay, NodeOverlay } from '../FlowCanvas.tsx';
 import { positions } from '../layout.ts';
 
@@ -42,44 +35,6 @@ export interface SyncInput {
 }
 
 export const problemsId = (nodeId: string) => `node-problems-${nodeId}`;
-
-/** Node geometry shared with EditorNode's CSS: 180 px wide plus borders, ports 20 px apart below a 40 px title. */
-export const NODE_WIDTH = 182;
-export const PORT_SPACING = 20;
-export const HEADER = 40;
-const HANDLE = 10;
-
-/** Where the i-th port's centre sits, from the top of the node's body. */
-export const portTop = (i: number) => HEADER + i * PORT_SPACING;
-
-/**
- * A node's size and handles before the browser has measured it. With them React Flow can tell
- * which nodes are off-screen without rendering each once to measure it (on a 1,000-node flow
- * that first render of every node was most of the time to interactive); the real measurement
- * replaces them as soon as a node is shown.
- */
-export function estimatedGeometry(
-  node: FlowNode,
-  nodeType: CatalogNodeType | undefined,
-): { initialWidth: number; initialHeight: number; handles: NodeHandle[] } {
-  const inputs = nodeType?.inputs ?? [];
-  const outputs = nodeType ? outputPorts(node, nodeType) : [];
-  const rows = Math.max(inputs.length, outputs.length, 1);
-  const at = (id: string, type: 'source' | 'target', i: number): NodeHandle => ({
-    id,
-    type,
-    position: type === 'target' ? Position.Left : Position.Right,
-    x: (type === 'target' ? 0 : NODE_WIDTH) - HANDLE / 2,
-    y: 1 + portTop(i) - HANDLE / 2,
-    width: HANDLE,
-    height: HANDLE,
-  });
-  return {
-    initialWidth: NODE_WIDTH,
-    initialHeight: HEADER + rows * PORT_SPACING + 2,
-    handles: [...inputs.map((p, i) => at(p.id, 'target', i)), ...outputs.map((p, i) => at(p.id, 'source', i))],
-  };
-}
 
 function classOf(node: FlowNode, o: NodeOverlay | undefined, overlayOn: boolean, problems: string | undefined) {
   const classes = ['node'];
@@ -124,7 +79,6 @@ export function syncNodes(prev: readonly EditorNode[], input: SyncInput): Editor
     const label = `${node.name || node.id} (${node.type})`;
     return {
       ...(p ?? {}),
-      ...(p?.data?.node === node && p.data.nodeType === nodeType ? {} : estimatedGeometry(node, nodeType)),
       id: node.id,
       type: NODE_TYPE,
       position: { x: position.x, y: position.y },

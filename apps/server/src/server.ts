@@ -128,7 +128,12 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
       ...kpiRoutes({ store: runtime.store, engine: runtime.engine }),
       ...catalogRoutes(catalog),
       ...vaultRoutes(vault, audit),
-      ...lifecycleRoutes({ drafts: new DraftStore(db), installed, audit }),
+      ...lifecycleRoutes({
+        drafts: new DraftStore(db),
+        installed,
+        audit,
+        secret: (name) => vault.get(name) ?? env[name],
+      }),
       ...approvalRoutes({
         store: runtime.store,
         engine: runtime.engine,

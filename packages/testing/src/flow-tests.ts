@@ -17,6 +17,12 @@ export interface FlowTestsOptions {
   readonly sandbox?: SandboxChoice;
   /** Only the cases whose name contains this. */
   readonly only?: string;
+  /**
+   * Run against the systems the profile binds (a plant's simulators) instead of canned answers:
+   * no recorded servers, no in-process broker, the cases' mocks ignored; secrets from `secret`.
+   * Expectations about requests cannot be checked then (nothing records them).
+   */
+  readonly live?: { readonly secret: (name: string) => string | undefined };
 }
 
 export interface CaseResult {
@@ -58,7 +64,7 @@ async function runCase(flow: Flow, c: FlowTestCase, options: FlowTestsOptions): 
   let broker: InProcessBroker | undefined;
   try {
     const connections: Record<string, Record<string, unknown>> = {};
-    for (const [slot, declared] of Object.entries(flow.connections ?? {})) {
+    for (const [slot, declared] of Object.entries(options.live ? {} : (flow.connections ?? {}))) {
       const bound = options.profile?.connections?.[slot] as Record<string, unknown> | undefined;
       const type = (bound?.type as string | undefined) ?? declared.type;
       if (HTTP_TYPES.has(type)) {
@@ -78,11 +84,11 @@ async function runCase(flow: Flow, c: FlowTestCase, options: FlowTestsOptions): 
       plant: options.profile?.plant ?? 'TEST',
       name: options.profile?.name ?? 'Test plant',
       ...(options.profile?.params ? { params: options.profile.params } : {}),
-      connections: connections as PlantProfile['connections'],
+      connections: (options.live ? (options.profile?.connections ?? {}) : connections) as PlantProfile['connections'],
     };
     const harness = await flowHarness(flow, {
       profile,
-      secrets: testSecrets([profile, flow]),
+      secrets: options.live ? liveSecrets([profile, flow], options.live.secret) : testSecrets([profile, flow]),
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
     try {
@@ -209,6 +215,16 @@ async function mockFor(
 }
 
 /** A test value for every secret the profile and flow name: no case needs a real one. */
+/** The secrets the documents name, from the real store; an unset one fails its connection by name. */
+function liveSecrets(docs: readonly unknown[], secret: (name: string) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(testSecrets(docs))) {
+    const value = secret(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
 function testSecrets(docs: readonly unknown[]): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (v: unknown): void => {

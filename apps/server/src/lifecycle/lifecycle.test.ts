@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -235,5 +237,75 @@ describe('the life of a flow', () => {
     expect(installed.status, JSON.stringify(installed.json)).toBe(201);
     const published = await call('POST', '/api/flows/batch-release/publish', { version: '1.0.0', changeNote: 'first' });
     expect(published.status, JSON.stringify(published.json)).toBe(201);
+  });
+
+  it("test-runs live against a plant's local systems (a simulator), and refuses a plant bound to a remote one", async () => {
+    const received: Array<{ method: string; url: string; body: string }> = [];
+    const sim = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ method: req.method!, url: req.url!, body });
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"stored":true}');
+      });
+    });
+    await new Promise<void>((r) => sim.listen(0, '127.0.0.1', r));
+    try {
+      const port = (sim.address() as AddressInfo).port;
+      const plant = (code: string, baseUrl: string) => ({
+        profile: {
+          schemaVersion: 1,
+          plant: code,
+          name: `Plant ${code}`,
+          connections: { sink: { type: 'http', baseUrl, auth: { kind: 'none' } } },
+        },
+        reason: 'a plant for live test runs',
+      });
+      expect((await call('PUT', '/api/plants/P900', plant('P900', `http://127.0.0.1:${port}`))).status).toBe(201);
+      expect((await call('PUT', '/api/plants/P901', plant('P901', 'https://erp.example.com'))).status).toBe(201);
+      const flow = {
+        schemaVersion: 1,
+        id: 'live-check',
+        name: 'Live check',
+        version: '0.1.0',
+        connections: { sink: { type: 'http' } },
+        nodes: [
+          { id: 'hook', type: 'trigger.webhook', version: 1, config: { mode: 'async', path: 'in' } },
+          {
+            id: 'send',
+            type: 'http.request',
+            version: 1,
+            connection: 'sink',
+            config: { method: 'POST', path: '/things', body: 'msg.payload' },
+          },
+        ],
+        edges: [{ id: 'e1', from: { node: 'hook', port: 'out' }, to: { node: 'send', port: 'in' } }],
+      };
+      await call('PUT', '/api/flows/live-check/draft', { flow });
+      const cases = [{ name: 'one lot to the simulator', event: { lot: 'L-1' }, expect: { status: 'succeeded' } }];
+      const live = await call('POST', '/api/flows/live-check/test-run', { cases, plant: 'P900', live: true });
+      expect(live.status, JSON.stringify(live.json)).toBe(200);
+      const [result] = live.json.cases as Array<{
+        ok: boolean;
+        status: string;
+        trace: { steps: Array<{ node: string }> };
+      }>;
+      expect(result).toMatchObject({ ok: true, status: 'succeeded' });
+      expect(result!.trace.steps.map((st) => st.node)).toContain('send');
+      // The request reached the plant's system itself, not a canned answer.
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ method: 'POST', url: '/things' });
+      expect(JSON.parse(received[0]!.body)).toEqual({ lot: 'L-1' });
+
+      const remote = await call('POST', '/api/flows/live-check/test-run', { cases, plant: 'P901', live: true });
+      expect(remote.status).toBe(422);
+      expect(remote.json).toMatchObject({ code: 'LIVE_NOT_LOCAL' });
+      expect(String(remote.json.detail)).toContain('erp.example.com');
+      const noPlant = await call('POST', '/api/flows/live-check/test-run', { cases, live: true });
+      expect(noPlant.status).toBe(400);
+      expect(received).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => sim.close(() => r()));
+    }
   });
 });

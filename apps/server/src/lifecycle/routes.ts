@@ -39,6 +39,8 @@ export interface LifecycleDeps {
   readonly installed: InstalledStore;
   readonly audit: Audit;
   readonly now?: () => number;
+  /** Secrets for a live test run (the vault, then the environment, as the runtime has them). */
+  readonly secret?: (name: string) => string | undefined;
 }
 
 const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', 'x-hint': 'a semver version such as 1.2.0' });
@@ -54,6 +56,30 @@ export function plantOfTests(tests: unknown, installed: Pick<InstalledStore, 'pl
   if (typeof file !== 'string') return undefined;
   const code = /([^/\\]+)\.json$/.exec(file)?.[1];
   return code && installed.plant(code) ? code : undefined;
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * The endpoints of a plant profile's connections that are not on this machine: a live test run
+ * talks only to local systems (the simulators), never to a plant's real ERP by accident.
+ */
+export function remoteEndpoints(profile: PlantProfile): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, where: string): void => {
+    if (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
+      let host = '';
+      try {
+        host = new URL(v).hostname;
+      } catch {
+        host = v;
+      }
+      if (!LOCAL_HOSTS.has(host)) out.push(`${where} (${host})`);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}/${i}`));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${where}/${k}`);
+  };
+  for (const [slot, binding] of Object.entries(profile.connections ?? {})) walk(binding, `connection ${slot}`);
+  return out;
 }
 
 export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
@@ -226,6 +252,12 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
             Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 50 }),
           ),
           plant: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+          live: Type.Optional(
+            Type.Boolean({
+              description:
+                "run against the systems the plant's profile binds (its simulators) instead of canned answers; only endpoints on this machine",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -234,7 +266,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
       async handler({ params, body }) {
         const id = String(params.id);
         const d = draftOf(id);
-        const b = body as { cases?: unknown[]; plant?: string };
+        const b = body as { cases?: unknown[]; plant?: string; live?: boolean };
         const loaded = loadFlow(d.flow);
         if (!loaded.ok)
           throw new HttpError(
@@ -255,7 +287,23 @@ export function lifecycleRoutes(deps: LifecycleDeps): RouteDef[] {
             problems: tests.problems,
           });
         const profile = profileFor(b.plant);
-        const result = await runFlowTests(loaded.value, tests.value, profile ? { profile } : {});
+        if (b.live) {
+          if (!profile) throw badRequest('/plant: a live test run names the plant whose systems it talks to');
+          const remote = remoteEndpoints(profile);
+          if (remote.length > 0)
+            throw new HttpError(
+              422,
+              'LIVE_NOT_LOCAL',
+              'Not a local plant',
+              `a live test run only talks to systems on this machine (simulators); plant ${profile.plant} binds ${remote.join(', ')}`,
+            );
+        }
+        const secret = deps.secret ?? (() => undefined);
+        const result = await runFlowTests(
+          loaded.value,
+          tests.value,
+          profile ? { profile, ...(b.live ? { live: { secret } } : {}) } : {},
+        );
         // Each case with its run trace: the designer shows every node's input, output and error.
         return { body: { ok: result.ok, cases: result.cases } };
       },

@@ -64,6 +64,7 @@ export function TestRunPanel({
   const [plants, setPlants] = useState<string[]>([]);
   // undefined: not chosen yet (the tests' own profile once the plants are known); '': none.
   const [plant, setPlant] = useState<string>();
+  const [live, setLive] = useState(false);
   const [runs, setRuns] = useState<RunSummary[]>();
   const [runsError, setRunsError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -121,7 +122,7 @@ export function TestRunPanel({
     try {
       // The draft's own cases as the editor has them (maybe unsaved), when running them all.
       const sent = list ?? (cases.length > 0 ? cases : undefined);
-      const result = await lifecycleApi.testRun(flowId, sent, chosenPlant || undefined);
+      const result = await lifecycleApi.testRun(flowId, sent, chosenPlant || undefined, live);
       const failed = result.cases.findIndex((c) => !c.ok);
       setChosen(failed >= 0 ? failed : 0);
       setAnswer((a) => ({ result, seq: (a?.seq ?? 0) + 1 }));
@@ -158,7 +159,7 @@ export function TestRunPanel({
       <h3 id={`${id}-title`}>Test run</h3>
       <p className="lc-hint">
         Runs the saved draft on a real engine; connections answer from canned answers (a request none matches is
-        answered 501).
+        answered 501), or, live, from the plant&apos;s own systems on this machine (its simulators).
       </p>
       <div className="block">
         <label htmlFor={`${id}-run`}>Run</label>
@@ -258,6 +259,14 @@ export function TestRunPanel({
           ))}
         </select>
       </div>
+      {chosenPlant && (
+        <div className="block">
+          <label>
+            <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Against {chosenPlant}
+            &apos;s own systems (live: its simulators on this machine, not canned answers)
+          </label>
+        </div>
+      )}
       <div className="dialog-buttons">
         <button type="button" onClick={() => void run()} disabled={busy || caseList() === 'invalid'}>
           {busy ? 'Running…' : 'Run test'}

@@ -92,10 +92,12 @@ export const lifecycleApi = {
       changeNote,
     }),
   /** The cases given (else the saved draft's own), against a plant's profile when given. */
-  testRun: (id: string, cases?: readonly unknown[], plant?: string) =>
+  testRun: (id: string, cases?: readonly unknown[], plant?: string, live?: boolean) =>
     callDetailed<TestRunAnswer>('POST', `/api/flows/${e(id)}/test-run`, {
       ...(cases ? { cases } : {}),
       ...(plant ? { plant } : {}),
+      // Live: the plant's own (local) systems answer, e.g. its simulators, not canned answers.
+      ...(plant && live ? { live: true } : {}),
     }),
   plants: () => call<{ plants: Array<{ code: string; name: string }> }>('GET', '/api/plants').then((a) => a.plants),
   setStatus: (id: string, version: string, action: 'deprecate' | 'retire', reason: string) =>

@@ -165,6 +165,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The whole problem document (code, problems, failing cases…); empty when there was none. */
+    readonly problem: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -188,10 +190,10 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     json = undefined;
   }
   if (!res.ok) {
-    const p = (json ?? {}) as { detail?: unknown; title?: unknown };
+    const p = (json ?? {}) as Record<string, unknown>;
     const message =
       typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${res.status}`;
-    throw new ApiError(res.status, message);
+    throw new ApiError(res.status, message, p);
   }
   return json as T;
 }

@@ -22,27 +22,14 @@ export class ProblemError extends ApiError {
 }
 
 async function callWithProblems<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: unknown;
   try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!res.ok) {
-    const p = (json ?? {}) as Record<string, unknown>;
-    const message =
-      typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${res.status}`;
+    return await call<T>(method, path, body);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    const p = e.problem;
     const problems = Array.isArray(p.problems) ? (p.problems as Problem[]) : [];
-    throw new ProblemError(res.status, message, typeof p.code === 'string' ? p.code : undefined, problems, p);
+    throw new ProblemError(e.status, e.message, typeof p.code === 'string' ? p.code : undefined, problems, p);
   }
-  return json as T;
 }
 
 export interface RunPage {

@@ -46,26 +46,13 @@ export class Refusal extends ApiError {
  * the validation problems or the failing cases, which the dialog shows.
  */
 async function callDetailed<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: unknown;
   try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
+    return await call<T>(method, path, body);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    const code = typeof e.problem.code === 'string' ? e.problem.code : undefined;
+    throw new Refusal(e.status, e.message, code, { ...e.problem });
   }
-  if (!res.ok) {
-    const p = (json ?? {}) as Record<string, unknown>;
-    const message =
-      typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${res.status}`;
-    throw new Refusal(res.status, message, typeof p.code === 'string' ? p.code : undefined, p);
-  }
-  return json as T;
 }
 
 export const lifecycleApi = {

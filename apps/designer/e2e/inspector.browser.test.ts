@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, shot, startWorld, warnIfNoChromium, type DesignerWorld } from './harness.ts';
+import { hasChromium, recordProblems, shot, startWorld, warnIfNoChromium, type DesignerWorld } from './harness.ts';
 
 /**
  * The node inspector in a real browser against the real server (issue 7): a draft with a webhook
@@ -215,6 +215,41 @@ describe.skipIf(!hasChromium)('node inspector in Chromium against the real serve
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('links each node to its reference page and the shell to the tutorial', async () => {
+    const { page, problems } = await world.loggedIn('vic');
+    await page.goto(`${world.server.url}/flows/inspect`);
+    await page.getByTestId('editor-canvas').waitFor();
+    const park = await select(page, 'park');
+    const [reference] = await Promise.all([
+      page.context().waitForEvent('page'),
+      park.getByRole('link', { name: /^Reference for dead-letter/ }).click(),
+    ]);
+    const referenceProblems = recordProblems(reference);
+    await reference.waitForLoadState();
+    // The generated page of docs/nodes/, rendered: its config table, and a link on to the index.
+    await reference.getByRole('heading', { level: 1, name: 'Dead letter (dead-letter)' }).waitFor();
+    expect(await reference.getByRole('cell', { name: 'replayFrom', exact: true }).count()).toBe(1);
+    await shot(reference, 'reference-dead-letter');
+    await reference
+      .getByRole('navigation', { name: 'Documentation' })
+      .getByRole('link', { name: 'Node reference' })
+      .click();
+    await reference.getByRole('heading', { level: 1, name: 'Node reference' }).waitFor();
+    await reference.getByRole('link', { name: 'map', exact: true }).click();
+    await reference.getByRole('heading', { level: 1, name: 'Map (map)' }).waitFor();
+    await reference.close();
+
+    const [help] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'Help' }).click(),
+    ]);
+    await help.getByRole('heading', { level: 1, name: /first flow/i }).waitFor();
+    await help.close();
+    expect(referenceProblems).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('shows a viewer the same form read-only', async () => {
     const { page, problems } = await world.loggedIn('vic');

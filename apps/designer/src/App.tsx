@@ -124,6 +124,9 @@ export function App() {
             </a>
           ))}
         </nav>
+        <a className="help" href="/api/docs/guide/tutorial" target="_blank" rel="noopener">
+          Help
+        </a>
         <span className="who">
           {user.username} ({user.role})
         </span>

@@ -25,7 +25,7 @@ ${r.body ? `<details><summary>body (application/json)</summary><pre>${escape(JSO
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Millrace API ${escape(version)}</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Millrace API ${escape(version)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
 code,pre{font:13px ui-monospace,monospace}pre{background:#f4f5f7;padding:.75rem;overflow:auto}
 article{border-top:1px solid #dde;padding:.5rem 0}.role{color:#555}</style></head>

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteDef } from './api.ts';
 import { referencePage } from './docs-page.ts';
+import { DEFAULT_DOCS_DIR, GUIDE_PATH, guideFile, renderGuidePage } from './guide.ts';
+import { notFound } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { JsonObject } from './schemas.ts';
 
@@ -43,9 +45,35 @@ const OpenApi = Type.Object({
   ),
 });
 
-/** The API's own description: OpenAPI 3.1 and a rendered reference, both public (nothing secret in them). */
-export function docsRoutes(all: () => readonly RouteDef[], version: string): RouteDef[] {
+/** A page of `docs/` by up to three path segments (`tutorial`, `nodes/map`, `nodes/connections/http`). */
+const GUIDE_PARAMS = [[], ['page'], ['section', 'page'], ['section', 'sub', 'page']] as const;
+
+/**
+ * The API's own description: OpenAPI 3.1 and a rendered reference; and the documentation of
+ * `docs/` as pages (the designer links the node reference and the tutorial). All public: nothing
+ * secret in them, and a reader need not log in to read the manual.
+ */
+export function docsRoutes(all: () => readonly RouteDef[], version: string, docsDir = DEFAULT_DOCS_DIR): RouteDef[] {
+  const guide = GUIDE_PARAMS.map((names): RouteDef => ({
+    method: 'get',
+    path: [GUIDE_PATH, ...names.map((n) => `:${n}`)].join('/'),
+    access: 'public',
+    tag: 'about',
+    summary:
+      names.length === 0
+        ? 'The documentation: its index page'
+        : `A page of the documentation (docs/${names.map((n) => `{${n}}`).join('/')}.md) as HTML`,
+    responses: { 404: 'No such page' },
+    handler({ res, params }) {
+      const segments = names.map((n) => params[n] ?? '');
+      const rel = guideFile(docsDir, segments);
+      if (rel === undefined) throw notFound(`the documentation has no page ${segments.join('/') || '(index)'}`);
+      res.type('text/html; charset=utf-8').send(renderGuidePage(docsDir, rel));
+      return undefined;
+    },
+  }));
   return [
+    ...guide,
     {
       method: 'get',
       path: '/api/openapi.json',

@@ -166,12 +166,16 @@ describe('the server', () => {
         Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>
       >;
     };
-    // Not JSON (the reference page, Prometheus text), or nothing but 204.
+    // Not JSON (the reference pages, the documentation, Prometheus text), or nothing but 204.
     const notJson = [
       'delete /api/flows/:id/draft',
       'delete /api/secrets/:name',
       'delete /api/tokens/:id',
       'get /api/docs',
+      'get /api/docs/guide',
+      'get /api/docs/guide/:page',
+      'get /api/docs/guide/:section/:page',
+      'get /api/docs/guide/:section/:sub/:page',
       'get /metrics',
       'post /api/auth/logout',
     ];

@@ -164,6 +164,16 @@ export function Inspector(props: InspectorProps) {
           {type ? ` — ${type.title}` : ' — not in the catalog'}
         </p>
         {type && <p className="field-help">{type.description}</p>}
+        {type && (
+          <a
+            className="inspector-reference"
+            href={`/api/docs/guide/nodes/${encodeURIComponent(node.type)}`}
+            target="_blank"
+            rel="noopener"
+          >
+            Reference for {node.type} (opens in a new tab)
+          </a>
+        )}
       </div>
 
       {mine.length > 0 && (

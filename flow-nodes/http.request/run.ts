@@ -31,20 +31,21 @@ export const node = defineNode<typeof definition.config, typeof definition.input
     }
     const config = ctx.config;
     const method = config.method ?? 'POST';
-    const plan = planRequest(config, method);
-    const values = await evaluateAll(ctx.code, plan.expressions);
+    const plan = planOf(config, method);
+    const values = plan.expressions.length === 0 ? NO_VALUES : await evaluateAll(ctx.code, plan.expressions);
     const kept = config.output === 'merge' ? payloadToMerge(ctx.message.payloadText) : undefined;
 
     const answer = await client.request({
       method,
       path: fillPath(plan.path, values),
-      query: fillQuery(plan.query, values),
-      headers: requestHeaders(config, ctx.idempotencyKey),
+      ...(plan.query.length === 0 ? {} : { query: fillQuery(plan.query, values) }),
+      headers: requestHeaders(plan, ctx.idempotencyKey),
       ...bodyOf(plan.body, values, ctx.message.payloadText),
       ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
       signal: ctx.signal,
     });
-    const error = statusError(answer, method, ctx.now());
+    // Most answers succeed: only a failed one needs the clock (for Retry-After).
+    const error = answer.status < 300 ? undefined : statusError(answer, method, ctx.now());
     if (error) throw error;
     const responseText = responsePayloadText(answer, config.responseType ?? 'json');
     const payloadText =
@@ -67,6 +68,21 @@ interface RequestPlan {
   readonly path: PathPart[];
   readonly query: Array<{ readonly name: string; readonly index: number }>;
   readonly body: BodyPlan;
+  /** The configured headers, lower-cased, without the per-step idempotency key. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The header carrying the step's idempotency key (lower case), or '' for none. */
+  readonly keyHeader: string;
+}
+
+const NO_VALUES: readonly unknown[] = [];
+
+/** Plans depend on the config only, which is fixed per deployed node: planned once, not per step. */
+const plans = new WeakMap<object, RequestPlan>();
+
+function planOf(config: Config, method: string): RequestPlan {
+  let plan = plans.get(config);
+  if (!plan) plans.set(config, (plan = planRequest(config, method)));
+  return plan;
 }
 
 function planRequest(config: Config, method: string): RequestPlan {
@@ -92,7 +108,11 @@ function planRequest(config: Config, method: string): RequestPlan {
   if (method === 'GET' || body === 'none') bodyPlan = { kind: 'none' };
   else if (body === 'payload') bodyPlan = { kind: 'payload' };
   else bodyPlan = { kind: 'expression', index: expressions.push(body) - 1 };
-  return { expressions, path, query, body: bodyPlan };
+  const headers: Record<string, string> = {};
+  if ((config.responseType ?? 'json') === 'json') headers.accept = 'application/json, */*;q=0.5';
+  for (const [name, value] of Object.entries(config.headers ?? {})) headers[name.toLowerCase()] = value;
+  const keyHeader = (config.idempotencyHeader ?? 'Idempotency-Key').toLowerCase();
+  return { expressions, path, query, body: bodyPlan, headers, keyHeader };
 }
 
 async function evaluateAll(code: CodeRunner, expressions: readonly string[]): Promise<unknown[]> {
@@ -171,15 +191,10 @@ function bodyOf(plan: BodyPlan, values: readonly unknown[], payloadText: string)
   }
 }
 
-function requestHeaders(config: Config, idempotencyKey: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if ((config.responseType ?? 'json') === 'json') headers.accept = 'application/json, */*;q=0.5';
-  for (const [name, value] of Object.entries(config.headers ?? {})) headers[name.toLowerCase()] = value;
+function requestHeaders(plan: RequestPlan, idempotencyKey: string): Record<string, string> {
   // The key is the same on every attempt and replay of this step, so a target that honours it
   // performs the effect once however often we retry.
-  const keyHeader = config.idempotencyHeader ?? 'Idempotency-Key';
-  if (keyHeader !== '') headers[keyHeader.toLowerCase()] = idempotencyKey;
-  return headers;
+  return plan.keyHeader === '' ? { ...plan.headers } : { ...plan.headers, [plan.keyHeader]: idempotencyKey };
 }
 
 /**

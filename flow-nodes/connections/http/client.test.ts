@@ -140,6 +140,19 @@ describe('HttpClient failures', () => {
     expect((error as RemoteError).code).toBe('HTTP_RESPONSE_TOO_LARGE');
   });
 
+  it('refuses a streamed answer (no Content-Length) once it grows past the limit', async () => {
+    api.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('"' + 'x'.repeat(800));
+      setTimeout(() => res.end('x'.repeat(800) + '"'), 20);
+    });
+    const error = await open({}, { maxResponseBytes: 1000 })
+      .request({ method: 'GET', path: '/' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect((error as RemoteError).code).toBe('HTTP_RESPONSE_TOO_LARGE');
+  });
+
   it('refuses a header value that cannot be sent', async () => {
     await expect(
       open({}).request({ method: 'GET', path: '/', headers: { 'x-bad': 'a\r\nInjected: 1' } }),

@@ -66,30 +66,40 @@ export function createHttpClient(binding: HttpBinding, options: ClientOptions = 
   const staticAuth = staticAuthHeaders(auth);
   const defaults = lowerCaseKeys({ 'user-agent': 'Millrace', ...binding.headers });
 
+  /** Defaults, then the request's own headers (lower-cased), then auth: one object per request. */
+  function headersOf(req: HttpRequest, authHeaders: Record<string, string>): Record<string, string> {
+    const headers: Record<string, string> = { ...defaults };
+    const own = req.headers;
+    if (own) for (const name in own) headers[name.toLowerCase()] = own[name]!;
+    if (req.bodyText !== undefined) headers['content-type'] ??= 'application/json';
+    for (const name in authHeaders) headers[name] = authHeaders[name]!;
+    return headers;
+  }
+
+  function send(req: HttpRequest, url: URL, timeoutMs: number, authHeaders: Record<string, string>) {
+    return transport.send({
+      method: req.method,
+      url,
+      headers: headersOf(req, authHeaders),
+      ...(req.bodyText === undefined ? {} : { bodyText: req.bodyText }),
+      timeoutMs,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  }
+
   async function request(req: HttpRequest): Promise<HttpResponse> {
     const url = resolveUrl(baseUrl, req.path, req.query);
     const timeoutMs = Math.min(req.timeoutMs ?? connectionTimeoutMs, connectionTimeoutMs);
-    const headers = { ...defaults, ...lowerCaseKeys(req.headers) };
-    if (req.bodyText !== undefined) headers['content-type'] ??= 'application/json';
-    const send = (authHeaders: Record<string, string>) =>
-      transport.send({
-        method: req.method,
-        url,
-        headers: { ...headers, ...authHeaders },
-        ...(req.bodyText === undefined ? {} : { bodyText: req.bodyText }),
-        timeoutMs,
-        ...(req.signal ? { signal: req.signal } : {}),
-      });
-    if (!tokens) return send(staticAuth);
+    if (!tokens) return send(req, url, timeoutMs, staticAuth);
 
     const token = await bearerToken(tokens, req);
-    const first = await send({ authorization: `Bearer ${token}` });
+    const first = await send(req, url, timeoutMs, { authorization: `Bearer ${token}` });
     if (first.status !== 401) return first;
     // The token may have been revoked or expired early: fetch a new one and try once more.
     // A second 401 is the caller's to classify (the credentials do not grant access).
     tokens.invalidate(token);
     options.log?.debug('oauth2 token refused by the API; refreshing once', { url: url.origin + url.pathname });
-    return send({ authorization: `Bearer ${await bearerToken(tokens, req)}` });
+    return send(req, url, timeoutMs, { authorization: `Bearer ${await bearerToken(tokens, req)}` });
   }
 
   return { baseUrl, request, close: () => transport.close() };

@@ -75,10 +75,12 @@ export class Transport {
         bodyTimeout: timeoutMs,
       });
       const headers = flattenHeaders(response.headers);
-      const bodyText = await readText(response.body, this.#options.maxResponseBytes, options);
+      const max = this.#options.maxResponseBytes;
+      const bodyText = await readText(response.body, response.headers['content-length'], max, options);
       return { status: response.statusCode, url: describeUrl(url), headers, bodyText };
     } catch (thrown) {
       if (isFlowError(thrown)) throw thrown;
+      if (errnoOf(thrown) === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw tooLarge(options, this.#options.maxResponseBytes);
       if (options.signal?.aborted) {
         throw new CancelledError('ABORTED', `${method} ${describeUrl(url)} was cancelled.`);
       }
@@ -94,6 +96,8 @@ export class Transport {
     if (!pool) {
       pool = new Pool(origin, {
         connections: this.#options.connections,
+        // undici stops reading (and drops the connection) past the limit: no huge answer is held.
+        maxResponseSize: this.#options.maxResponseBytes,
         headersTimeout: this.#options.timeoutMs,
         bodyTimeout: this.#options.timeoutMs,
       });
@@ -122,29 +126,38 @@ export class Transport {
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  // for…in rather than Object.entries: no array of pairs per response (undici's names are lower case).
+  for (const name in raw) {
+    const value = raw[name];
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
 
-async function readText(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number, options: SendOptions) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      throw new RemoteError(
-        'HTTP_RESPONSE_TOO_LARGE',
-        `${options.method} ${describeUrl(options.url)} answered with more than ${max} bytes.`,
-        { details: { maxResponseBytes: max, url: describeUrl(options.url) } },
-      );
-    }
-    chunks.push(chunk);
+/**
+ * The body as text. undici's own reader (BOM dropped, as JSON.parse needs) avoids an async
+ * iterator and a promise per chunk; the size limit is enforced by the pool while reading
+ * (maxResponseSize), and up front when the length is announced.
+ */
+async function readText(
+  body: { text(): Promise<string>; destroy(): unknown },
+  length: string | string[] | undefined,
+  max: number,
+  options: SendOptions,
+): Promise<string> {
+  if (typeof length === 'string' && Number(length) > max) {
+    body.destroy();
+    throw tooLarge(options, max);
   }
-  // TextDecoder drops a UTF-8 byte-order mark, which JSON.parse would refuse.
-  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  return body.text();
+}
+
+function tooLarge(options: SendOptions, max: number): RemoteError {
+  return new RemoteError(
+    'HTTP_RESPONSE_TOO_LARGE',
+    `${options.method} ${describeUrl(options.url)} answered with more than ${max} bytes.`,
+    { details: { maxResponseBytes: max, url: describeUrl(options.url) } },
+  );
 }
 
 /**

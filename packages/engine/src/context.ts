@@ -96,13 +96,11 @@ class StepContext implements RunContext {
     return { id: this.planNode.id, type: this.planNode.node.type };
   }
   get code(): CodeRunner {
-    if (this.codeValue) return this.codeValue;
-    const sandbox = this.services.sandbox;
-    const scope = () => (this.scope ??= scopeText(this.step.payloadText, this.step.headersText, this.plan.paramsText));
-    return (this.codeValue = {
-      run: (source) => sandbox.runFunction(source, scope()),
-      evaluate: (expressions) => sandbox.evaluate(expressions, scope()),
-    });
+    return (this.codeValue ??= new StepCode(this.services.sandbox, this));
+  }
+  /** The sandbox scope of this step, spliced once from the texts the step holds. */
+  scopeText(): string {
+    return (this.scope ??= scopeText(this.step.payloadText, this.step.headersText, this.plan.paramsText));
   }
   get state(): NodeState {
     return (this.stateValue ??= createNodeState(
@@ -126,6 +124,20 @@ class StepContext implements RunContext {
   }
   now(): Date {
     return new Date(this.services.now());
+  }
+}
+
+/** A step's CodeRunner: methods on a class, not closures made (and named) for every step. */
+class StepCode implements CodeRunner {
+  constructor(
+    private readonly sandbox: SandboxPort,
+    private readonly context: StepContext,
+  ) {}
+  run(source: string): Promise<string> {
+    return this.sandbox.runFunction(source, this.context.scopeText());
+  }
+  evaluate(expressions: readonly string[]): Promise<string> {
+    return this.sandbox.evaluate(expressions, this.context.scopeText());
   }
 }
 

@@ -360,25 +360,29 @@ export class Engine {
       }
       this.perFlow.set(plan.id, running + 1);
       this.inFlight++;
-      const done = () => {
-        this.inFlight--;
-        this.perFlow.set(plan.id, (this.perFlow.get(plan.id) ?? 1) - 1);
-        const next = this.flowWaiting.get(plan.id)?.shift();
-        if (next) {
-          this.waitingTotal--;
-          this.queue.push(next);
-        }
-        if (this.inFlight === 0 && this.queue.length === 0 && this.waitingTotal === 0)
-          for (const f of this.idle.splice(0)) f();
-        this.pump();
-      };
-      runStep(step, plan, this.host).then(done, (e: unknown) => {
-        // The commit itself failed (disk full, database gone). The step stays leased and is
-        // recovered when this worker's lease lapses; nothing half-written is visible.
-        this.host.log.error('committing a step failed', { runId: step.runId, key: step.key, error: String(e) });
-        done();
-      });
+      void this.runOne(step, plan);
     }
+  }
+
+  /** Runs one step and frees its place. A method, not closures made for every step. */
+  private async runOne(step: ClaimedStep, plan: FlowPlan): Promise<void> {
+    try {
+      await runStep(step, plan, this.host);
+    } catch (e) {
+      // The commit itself failed (disk full, database gone). The step stays leased and is
+      // recovered when this worker's lease lapses; nothing half-written is visible.
+      this.host.log.error('committing a step failed', { runId: step.runId, key: step.key, error: String(e) });
+    }
+    this.inFlight--;
+    this.perFlow.set(plan.id, (this.perFlow.get(plan.id) ?? 1) - 1);
+    const next = this.flowWaiting.get(plan.id)?.shift();
+    if (next) {
+      this.waitingTotal--;
+      this.queue.push(next);
+    }
+    if (this.inFlight === 0 && this.queue.length === 0 && this.waitingTotal === 0)
+      for (const f of this.idle.splice(0)) f();
+    this.pump();
   }
 
   private waitFor(runId: number, timeoutMs: number): Promise<ReplyOutcome> {

@@ -20,6 +20,8 @@ export interface PlanNode {
   readonly def: NodeDefinition | TriggerDefinition | NodeSpec;
   readonly isTrigger: boolean;
   readonly isRetry: boolean;
+  /** The node's spec says `pure: true`: it may run in a chain, in memory, before its commit. */
+  readonly pure: boolean;
   readonly retry: ResolvedRetryPolicy;
   /** Edges out of this node by output port. */
   readonly successors: ReadonlyMap<string, readonly Successor[]>;
@@ -94,6 +96,7 @@ export function compilePlan(flow: Flow, options: PlanOptions): FlowPlan {
       def,
       isTrigger: def.category === 'trigger',
       isRetry,
+      pure: (def as { pure?: boolean }).pure === true,
       retry: resolveRetryPolicy(flow.settings?.retry, node.retry),
       successors,
       timeoutMs:

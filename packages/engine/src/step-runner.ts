@@ -82,6 +82,8 @@ interface Done {
   readonly lease: boolean;
   /** The NewStep this step was created as, when the chain created it (not yet stored). */
   readonly created: NewStep | null;
+  /** Its successors ran in this chain (some may have finished in it). */
+  readonly chained: boolean;
 }
 
 /** A chain of steps run in memory, ready to be journaled in one transaction. */
@@ -128,59 +130,61 @@ export async function executeChain(
   const failed: Executed[] = [];
   const parked: Executed[] = [];
   const waiting: Executed[] = [];
-  const queue = [...start];
-  while (queue.length > 0) {
-    const { step, created } = queue.shift()!;
+  // A chained step that finished is written once, as done, by its own outcome; one that failed
+  // or parked is created by its parent like any step, then handled by finishChain.
+  const finished = new Set<string>();
+  const queue = start.slice();
+  for (let q = 0; q < queue.length; q++) {
+    const { step, created } = queue[q]!;
     const ex = await execute(step, plan, services);
     if (ex.error || !ex.node) {
       failed.push(ex);
       continue;
     }
-    if (ex.result!.kind === 'park') {
+    const result = ex.result!;
+    if (result.kind === 'park') {
       parked.push(ex);
       continue;
     }
-    if (ex.result!.kind === 'wait') {
+    if (result.kind === 'wait') {
       waiting.push(ex);
       continue;
     }
-    const emitted: Emitted[] = [];
-    if (ex.result!.kind === 'emit') {
-      for (const out of ex.result!.outputs) {
-        for (const m of out.messages)
-          emitted.push({
-            port: out.port,
-            payloadText: payloadTextOf(m),
-            // Headers passed on unchanged keep their text: no stringify per step.
-            headersText: headersTextOf(m.headers, ex),
-          });
-      }
-    }
-    const { next, outputText, counts } = nextSteps(ex.step, ex.node, ex.node, emitted);
-    const chain =
-      next.length > 0 &&
-      done.length + queue.length + next.length < MAX_CHAIN &&
-      next.every((n) => isPure(plan, n.nodeId));
+    const { next, outputText, counts } =
+      result.kind === 'emit'
+        ? nextSteps(ex.step, ex.node, ex.node, emittedOf(result, ex))
+        : { next: [] as NewStep[], outputText: null, counts: {} };
+    // Same bound as before: steps done, still queued and about to be queued stay under MAX_CHAIN.
+    let chain = next.length > 0 && done.length + (queue.length - q - 1) + next.length < MAX_CHAIN;
+    for (let i = 0; chain && i < next.length; i++) chain = plan.nodes.get(next[i]!.nodeId)?.pure === true;
     const lease = chain || (next.length > 0 && host.leaseNext(next.length));
-    done.push({ ex, next, outputText, counts, lease, created });
+    if (created) finished.add(step.key);
+    done.push({ ex, next, outputText, counts, lease, created, chained: chain });
     if (chain) for (const n of next) queue.push({ step: claimedOf(n, ex.step, plan), created: n });
     else if (lease) for (const n of next) later.push(claimedOf(n, ex.step, plan));
   }
-  // A chained step that finished is written once, as done, by its own outcome; one that failed
-  // or parked is created by its parent like any step, then handled by finishChain.
-  const finished = new Set(done.filter((d) => d.created).map((d) => d.ex.step.key));
-  const outcomes = done.map((d) => ({
-    ...outcomeOf(
-      d.ex,
-      host,
-      { attempt: d.ex.attempt, errorText: null },
-      d.next.filter((n) => !finished.has(n.key)),
-      d.outputText,
-      d.lease,
-    ),
-    ...(d.created ? { create: d.created } : {}),
-  }));
+  const outcomes: StepOutcome[] = [];
+  for (const d of done) {
+    // Only chained successors can have finished here; the others are created by this outcome.
+    const next = d.chained ? d.next.filter((n) => !finished.has(n.key)) : d.next;
+    outcomes.push(outcomeOf(d.ex, host, d.ex.attempt, null, next, d.outputText, d.lease, d.created));
+  }
   return { outcomes, finished, done, replies, later, failed, parked, waiting };
+}
+
+/** The messages a step emitted, in order, with their texts. */
+function emittedOf(result: Extract<NodeResult, { kind: 'emit' }>, ex: Executed): Emitted[] {
+  const emitted: Emitted[] = [];
+  for (const out of result.outputs) {
+    for (const m of out.messages)
+      emitted.push({
+        port: out.port,
+        payloadText: payloadTextOf(m),
+        // Headers passed on unchanged keep their text: no stringify per step.
+        headersText: headersTextOf(m.headers, ex),
+      });
+  }
+  return emitted;
 }
 
 /** After the chain's commit: answer callers, hand on the steps it left, handle its failures. */
@@ -256,7 +260,7 @@ function headersTextOf(headers: object | undefined, ex: Executed): string | null
 }
 
 function isPure(plan: FlowPlan, nodeId: string): boolean {
-  return (plan.nodes.get(nodeId)?.def as { pure?: boolean } | undefined)?.pure === true;
+  return plan.nodes.get(nodeId)?.pure === true;
 }
 
 async function execute(step: ClaimedStep, plan: FlowPlan, services: ContextServices): Promise<Executed> {
@@ -275,7 +279,7 @@ async function execute(step: ClaimedStep, plan: FlowPlan, services: ContextServi
     const error = new DataError('RUN_TIMEOUT', `the run has lasted longer than the flow's timeout of ${limit} ms`);
     return { step, node, attempt, startedAt, endedAt: startedAt, error };
   }
-  const pure = (node.def as { pure?: boolean }).pure === true;
+  const pure = node.pure;
   let timer: NodeJS.Timeout | undefined;
   try {
     // Pure nodes are bounded by the sandbox's own limits: no timer and no signal to pay for.
@@ -305,6 +309,7 @@ async function execute(step: ClaimedStep, plan: FlowPlan, services: ContextServi
 
 /** The steps a node's messages enable, keyed by path; `from` is the node whose ports they leave. */
 function nextSteps(step: ClaimedStep, node: PlanNode, from: PlanNode, emitted: readonly Emitted[]) {
+  if (emitted.length === 1) return nextOfOne(step, node, from, emitted[0]!);
   const counts: Record<string, number> = {};
   const unrouted: Record<string, string[]> = {};
   const targets: Array<{ e: Emitted; nodeId: string; index: number }> = [];
@@ -318,14 +323,15 @@ function nextSteps(step: ClaimedStep, node: PlanNode, from: PlanNode, emitted: r
   const parentKey = from === node ? step.key : step.parentKey;
   const perNode = new Map<string, number>();
   for (const t of targets) perNode.set(t.nodeId, (perNode.get(t.nodeId) ?? 0) + 1);
-  const next: NewStep[] = targets.map((t) => ({
-    key: childKey(parentKey, t.nodeId, t.e.port, t.index, (perNode.get(t.nodeId) ?? 0) > 1),
-    nodeId: t.nodeId,
-    parentKey,
-    payloadText: t.e.payloadText,
-    headersText: t.e.headersText,
-    ...(t.e.payloadText === step.payloadText ? { inheritsPayload: true } : {}),
-  }));
+  const next: NewStep[] = targets.map((t) =>
+    newStep(
+      step,
+      parentKey,
+      t.nodeId,
+      t.e,
+      childKey(parentKey, t.nodeId, t.e.port, t.index, (perNode.get(t.nodeId) ?? 0) > 1),
+    ),
+  );
   // Payloads that went on are stored once, as the next steps' inputs; only a port's count is kept here.
   const parts = Object.keys(counts).map((port) =>
     unrouted[port]
@@ -335,26 +341,60 @@ function nextSteps(step: ClaimedStep, node: PlanNode, from: PlanNode, emitted: r
   return { next, counts, outputText: parts.length > 0 ? `{${parts.join(',')}}` : null };
 }
 
+/** The common case, one message out of one port, without the bookkeeping of fan-outs. */
+function nextOfOne(step: ClaimedStep, node: PlanNode, from: PlanNode, e: Emitted) {
+  const counts: Record<string, number> = { [e.port]: 1 };
+  const succ = from.successors.get(e.port);
+  if (succ === undefined || succ.length === 0)
+    return { next: [] as NewStep[], counts, outputText: `{${JSON.stringify(e.port)}:[${e.payloadText}]}` };
+  const parentKey = from === node ? step.key : step.parentKey;
+  const next: NewStep[] = [];
+  for (const s of succ) {
+    // Two edges from this port into the same node: the keys tell the two messages apart.
+    let same = 0;
+    for (const o of succ) if (o.nodeId === s.nodeId) same++;
+    next.push(newStep(step, parentKey, s.nodeId, e, childKey(parentKey, s.nodeId, e.port, 0, same > 1)));
+  }
+  return { next, counts, outputText: `{${JSON.stringify(e.port)}:1}` };
+}
+
+function newStep(step: ClaimedStep, parentKey: string | null, nodeId: string, e: Emitted, key: string): NewStep {
+  const n: { -readonly [K in keyof NewStep]: NewStep[K] } = {
+    key,
+    nodeId,
+    parentKey,
+    payloadText: e.payloadText,
+    headersText: e.headersText,
+  };
+  if (e.payloadText === step.payloadText) n.inheritsPayload = true;
+  return n;
+}
+
 function outcomeOf(
   ex: Executed,
   host: RunnerHost,
-  attempt: { attempt: number; errorText: string | null },
+  attempt: number,
+  errorText: string | null,
   next: NewStep[],
   outputText: string | null,
   lease: boolean,
+  create: NewStep | null,
 ): StepOutcome {
-  return {
+  // One object per outcome, built in place (no spreads of partial objects).
+  const outcome: { -readonly [K in keyof StepOutcome]: StepOutcome[K] } = {
     runId: ex.step.runId,
     key: ex.step.key,
     workerId: host.workerId,
-    attempt: attempt.attempt,
+    attempt,
     startedAt: ex.startedAt,
     endedAt: ex.endedAt,
     outputText,
-    errorText: attempt.errorText,
+    errorText,
     next,
     leaseNextTo: lease ? host.workerId : null,
   };
+  if (create) outcome.create = create;
+  return outcome;
 }
 
 function claimedOf(n: NewStep, parent: ClaimedStep, plan: FlowPlan): ClaimedStep {
@@ -428,7 +468,9 @@ async function handleFailure(ex: Executed, plan: FlowPlan, host: RunnerHost): Pr
   }
   const { next, outputText, counts } = nextSteps(step, node, from, [emitted]);
   const lease = host.leaseNext(next.length);
-  const result = await host.store.completeStep(outcomeOf(ex, host, failed, next, outputText, lease));
+  const result = await host.store.completeStep(
+    outcomeOf(ex, host, failed.attempt, failed.errorText, next, outputText, lease, null),
+  );
   host.transition(transition(step, plan, node, 'routed-error', attempt, endedAt - startedAt, counts, errorJson));
   if (lease) host.enqueue(next.map((n) => claimedOf(n, step, plan)));
   if (result.released.length > 0) host.enqueue(result.released);

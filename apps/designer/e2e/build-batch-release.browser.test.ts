@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
 import type { Flow, FlowNode } from '@millrace/flow-model';
 import {
   hasChromium,
@@ -12,6 +11,7 @@ import {
   warnIfNoChromium,
   type DesignerWorld,
 } from './harness.ts';
+import { drag, handle, nodeBox, settled } from './canvas-helpers.ts';
 
 /**
  * Issue 7's headline: an analyst builds the batch-release flow (examples/batch-release, 19 nodes,
@@ -30,38 +30,6 @@ const EXAMPLE = JSON.parse(
 const CASES = JSON.parse(readFileSync(join(ROOT, 'examples/batch-release/flows/batch-release.tests.json'), 'utf8')) as {
   cases: Array<{ name: string; event: { topic: string; payload: unknown } }>;
 };
-
-const nodeBox = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const handle = (page: Page, nodeId: string, side: 'in' | 'out', port: string) =>
-  page.getByTestId(`handle-${nodeId}-${side}-${port}`);
-
-/** A real mouse drag from one element's centre to another's, in steps (React Flow connects on it). */
-async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  const [x, y] = [a.x + a.width / 2, a.y + a.height / 2];
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(x + 15, y + 5, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
-
-/** Waits until the canvas stops moving (fit view animates): a drag must start on a still handle. */
-async function settled(page: Page): Promise<void> {
-  const transform = () =>
-    page
-      .locator('.react-flow__viewport')
-      .first()
-      .evaluate((el) => (el as { style: { transform: string } }).style.transform);
-  let before = '';
-  for (let i = 0; i < 50; i++) {
-    const now = await transform();
-    if (now === before) return;
-    before = now;
-    await page.waitForTimeout(100);
-  }
-}
 
 /** The node as the test compares it: what the analyst set, without layout or defaults. */
 const essence = (n: FlowNode) => ({

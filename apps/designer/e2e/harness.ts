@@ -97,6 +97,12 @@ export interface WorldOptions {
   readonly packs?: Readonly<Record<string, Record<string, string>>>;
   /** Import examples/batch-release (default true). */
   readonly batchRelease?: boolean;
+  /**
+   * Start the way `npm start` does instead: this pack folder installed and deployed to `plant`,
+   * whose profile the server runs (so a deployment takes effect at once). `flows` and
+   * `batchRelease` do not apply; `env` adds the secrets the pack's profile names.
+   */
+  readonly startPack?: { readonly dir: string; readonly plant: string; readonly env?: Record<string, string> };
 }
 
 /**
@@ -105,13 +111,15 @@ export interface WorldOptions {
  */
 export async function startWorld(options: WorldOptions = {}): Promise<DesignerWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'millrace-designer-'));
+  const start = options.startPack;
   const server = await startServer({
     dataDir: dir,
     port: 0,
-    env: { MILLRACE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...SECRETS },
+    env: { MILLRACE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...SECRETS, ...start?.env },
     log: pino({ level: 'silent' }),
-    flows: (options.flows ?? []) as Flow[],
-    profile: { schemaVersion: 1, plant: 'P100', name: 'Test plant' },
+    ...(start
+      ? { pack: start.dir, plant: start.plant }
+      : { flows: (options.flows ?? []) as Flow[], profile: { schemaVersion: 1, plant: 'P100', name: 'Test plant' } }),
     ...(process.env.MILLRACE_DESIGNER_DIST ? { designerDist: process.env.MILLRACE_DESIGNER_DIST } : {}),
   });
   const login = await fetch(`${server.url}/api/auth/login`, {
@@ -127,7 +135,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<DesignerWo
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   const packs: Record<string, Record<string, string>> = {
-    ...(options.batchRelease === false ? {} : { 'batch-release': readPackFiles(join(ROOT, 'examples/batch-release')) }),
+    ...(options.batchRelease === false || start
+      ? {}
+      : { 'batch-release': readPackFiles(join(ROOT, 'examples/batch-release')) }),
     ...options.packs,
   };
   for (const [name, files] of Object.entries(packs)) {

@@ -1,16 +1,10 @@
 import { useEffect, useMemo, useRef } from 'react';
-import {
-  Background,
-  Controls,
-  MiniMap,
-  Position,
-  ReactFlow,
-  type Edge,
-  type Node,
-  type ReactFlowInstance,
-} from '@xyflow/react';
+import { Background, Controls, Position, ReactFlow, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Flow } from '@millrace/flow-model';
+import { FlowMiniMap } from './canvas/FlowMiniMap.tsx';
+import { EDGE_TYPES, PORT_EDGE } from './canvas/PortEdge.tsx';
+import './canvas/canvas.css';
 import { positions } from './layout.ts';
 import './lifecycle/canvas-diff.css';
 
@@ -140,7 +134,7 @@ export function FlowCanvas({
         ...(walked ? { animated: true } : {}),
         ...(classes.length > 0 ? { className: classes.join(' ') } : {}),
         ...(mark ? { ariaLabel: `Edge from ${e.from.node} to ${e.to.node}, ${mark}` } : {}),
-        ...(e.from.port !== 'out' ? { label: e.from.port } : {}),
+        ...(e.from.port !== 'out' ? { label: e.from.port, type: PORT_EDGE } : {}),
       };
     });
     return { nodes, edges };
@@ -156,6 +150,7 @@ export function FlowCanvas({
         }}
         defaultNodes={nodes}
         defaultEdges={edges}
+        edgeTypes={EDGE_TYPES}
         fitView
         // A canvas drawn anew (a new overlay) with a focus shows the focus from the start.
         fitViewOptions={focus ? { padding: 0.1, maxZoom: 1.2, nodes: focusIds(focus) } : { padding: 0.05 }}
@@ -167,7 +162,7 @@ export function FlowCanvas({
         {...(onNodeSelect ? { onNodeClick: (_e: unknown, node: Node) => onNodeSelect(node.id) } : {})}
         aria-label={`Canvas of ${flow.name} ${flow.version}`}
       >
-        <MiniMap pannable zoomable ariaLabel="Minimap of the flow" nodeColor="#64748b" nodeStrokeWidth={3} />
+        <FlowMiniMap label="Minimap of the flow" />
         <Controls showInteractive={false} />
         <Background />
       </ReactFlow>

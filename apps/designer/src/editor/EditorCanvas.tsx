@@ -2,6 +2,7 @@ import {
   useCallback,
   useEffect,
   useImperativeHandle,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -12,8 +13,8 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   Background,
+  ControlButton,
   Controls,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -24,10 +25,15 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Catalog, CatalogNodeType, Flow, FlowNode, Problem } from '@millrace/flow-model';
+import { FlowMiniMap } from '../canvas/FlowMiniMap.tsx';
+import { boundsOf } from '../canvas/minimap.ts';
+import { EDGE_TYPES } from '../canvas/PortEdge.tsx';
+import '../canvas/canvas.css';
 import type { CanvasOverlay } from '../FlowCanvas.tsx';
 import type { Point } from '../layout.ts';
 import { checkConnection, type PortRef } from './compat.ts';
 import { NODE_TYPES } from './EditorNode.tsx';
+import { FIT_MAX_ZOOM, openingViewport, viewportFor, type Viewport } from './estimate.ts';
 import { selectionKey, syncEdges, syncNodes, type EditorEdge, type EditorNode } from './rf-sync.ts';
 
 /** What the editor asks of the canvas. */
@@ -72,20 +78,40 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const wrapper = useRef<HTMLDivElement>(null);
   const typeIndex = useMemo(() => new Map(catalog.nodes.map((t) => [`${t.type}@${t.version}`, t])), [catalog]);
   const typeOf = useCallback((n: FlowNode) => typeIndex.get(`${n.type}@${n.version}`), [typeIndex]);
-  const initiallyEmpty = useRef(flow.nodes.length === 0);
-  // A big flow opens on its start, readable, not on all of it at a tenth of the size: only what is
-  // in view is rendered, so the canvas stays smooth (Fit view shows everything on demand).
-  const [initialView] = useState(() =>
-    flow.nodes.length > BIG_FLOW ? { ...FIT_VIEW, minZoom: 0.6, nodes: startNodes(flow, catalog) } : FIT_VIEW,
-  );
   const pendingSelect = useRef<ReadonlySet<string> | undefined>(undefined);
 
   const [nodes, setNodes] = useState<EditorNode[]>(() => syncNodes([], { flow, typeOf, problems, overlay, readOnly }));
   const [edges, setEdges] = useState<EditorEdge[]>(() => syncEdges([], flow, overlay));
 
+  // The opening viewport, computed from the layout and the estimated node sizes once the pane's
+  // size is known, before React Flow mounts: its own fitView waits for every node to be measured,
+  // which means rendering all of them. A big flow opens on its start, readable, not on all of it
+  // at a tenth of the size (Fit view shows everything on demand).
+  const [opening, setOpening] = useState<{ viewport: Viewport | undefined } | undefined>(undefined);
+  useLayoutEffect(() => {
+    const box = wrapper.current?.getBoundingClientRect();
+    const pane = box && box.width > 0 && box.height > 0 ? box : { width: 800, height: 600 };
+    const sizes = new Map(nodes.map((n) => [n.id, { width: n.initialWidth ?? 0, height: n.initialHeight ?? 0 }]));
+    setOpening({
+      viewport: openingViewport(
+        nodes.map((n) => ({ id: n.id, type: n.data.node.type, position: n.position })),
+        (id) => sizes.get(id)!,
+        catalog,
+        pane,
+        MIN_ZOOM,
+      ),
+    });
+    // Once, on mount: later changes of the flow never move the view.
+  }, []);
+
   useEffect(() => {
-    const select = pendingSelect.current;
-    pendingSelect.current = undefined;
+    // The selection waits for the flow that has its nodes: a validation result committed
+    // between the request and the change would otherwise take it, select nothing, and leave the
+    // new (or renamed) node unselected.
+    const pending = pendingSelect.current;
+    const has = pending && new Set(flow.nodes.map((n) => n.id));
+    const select = pending && [...pending].every((id) => has!.has(id)) ? pending : undefined;
+    if (select) pendingSelect.current = undefined;
     setNodes((prev) => syncNodes(prev, { flow, typeOf, problems, overlay, readOnly, ...(select ? { select } : {}) }));
     setEdges((prev) => syncEdges(prev, flow, overlay, select ? new Set() : undefined));
   }, [flow, typeOf, problems, overlay, readOnly]);
@@ -176,6 +202,15 @@ export function EditorCanvas(props: EditorCanvasProps) {
     [flow, catalog, nodeById],
   );
 
+  // React Flow's fitView counts only the nodes it has measured, that is rendered; off-screen
+  // nodes of a big flow never are, so the bounds come from every node's (estimated) size.
+  const fitAll = useCallback(() => {
+    const box = wrapper.current?.getBoundingClientRect();
+    const bounds = boundsOf(rf.getNodes());
+    if (!box || !bounds) return;
+    void rf.setViewport(viewportFor(bounds, box.width, box.height, MIN_ZOOM, FIT_MAX_ZOOM), { duration: 250 });
+  }, [rf]);
+
   useImperativeHandle(
     props.ref,
     () => ({
@@ -210,11 +245,9 @@ export function EditorCanvas(props: EditorCanvasProps) {
         const c = rf.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
         return { x: c.x - NODE_SIZE.width / 2, y: c.y - NODE_SIZE.height / 2 };
       },
-      fitView() {
-        void rf.fitView({ ...FIT_VIEW, duration: 250 });
-      },
+      fitView: fitAll,
     }),
-    [rf],
+    [rf, fitAll],
   );
 
   const onDragOver = useCallback(
@@ -240,50 +273,52 @@ export function EditorCanvas(props: EditorCanvasProps) {
 
   return (
     <div className="canvas editor-canvas" data-testid="editor-canvas" ref={wrapper}>
-      <ReactFlow<EditorNode, EditorEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={NODE_TYPES}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        elementsSelectable
-        nodesFocusable
-        edgesFocusable
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        onlyRenderVisibleElements
-        // An empty flow keeps the default viewport: fitting to the first dropped node would jump.
-        fitView={initiallyEmpty.current === false}
-        fitViewOptions={initialView}
-        minZoom={0.05}
-        maxZoom={2}
-        aria-label={`Editable canvas of ${flow.name}`}
-      >
-        <MiniMap pannable zoomable ariaLabel="Minimap of the flow" nodeColor="#64748b" nodeStrokeWidth={3} />
-        <Controls showInteractive={false} />
-        <Background />
-      </ReactFlow>
+      {opening && (
+        <ReactFlow<EditorNode, EditorEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={NODE_TYPES}
+          edgeTypes={EDGE_TYPES}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          elementsSelectable
+          nodesFocusable
+          edgesFocusable
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          onlyRenderVisibleElements
+          {...(opening.viewport ? { defaultViewport: opening.viewport } : {})}
+          minZoom={MIN_ZOOM}
+          maxZoom={2}
+          aria-label={`Editable canvas of ${flow.name}`}
+        >
+          <FlowMiniMap label="Minimap of the flow" />
+          <Controls showInteractive={false} showFitView={false}>
+            <ControlButton
+              className="react-flow__controls-fitview"
+              onClick={fitAll}
+              aria-label="Fit View"
+              title="Fit View"
+            >
+              <svg viewBox="0 0 32 30" aria-hidden="true">
+                <path d="M3.7 11.1v-5.8a1.6 1.6 0 0 1 1.6-1.6h5.8V0H5.3A5.3 5.3 0 0 0 0 5.3v5.8h3.7Zm7.4 15.2H5.3a1.6 1.6 0 0 1-1.6-1.6v-5.8H0v5.8A5.3 5.3 0 0 0 5.3 30h5.8v-3.7ZM26.7 0h-5.8v3.7h5.8a1.6 1.6 0 0 1 1.6 1.6v5.8H32V5.3A5.3 5.3 0 0 0 26.7 0Zm1.6 24.7a1.6 1.6 0 0 1-1.6 1.6h-5.8V30h5.8a5.3 5.3 0 0 0 5.3-5.3v-5.8h-3.7v5.8Z" />
+              </svg>
+            </ControlButton>
+          </Controls>
+          <Background />
+        </ReactFlow>
+      )}
     </div>
   );
 }
 
-/** More nodes than this and the first view shows the flow's start only. */
-export const BIG_FLOW = 150;
-
-/** The entry nodes (triggers) or, without any, the first nodes: where a big flow opens. */
-function startNodes(flow: Flow, catalog: Catalog): Array<{ id: string }> {
-  const entries = new Set(catalog.nodes.filter((t) => t.entry).map((t) => t.type));
-  const starts = flow.nodes.filter((n) => entries.has(n.type)).slice(0, 3);
-  return (starts.length > 0 ? starts : flow.nodes.slice(0, 1)).map((n) => ({ id: n.id }));
-}
-
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
-const FIT_VIEW = { padding: 0.1, maxZoom: 1 };
+const MIN_ZOOM = 0.05;

@@ -2,13 +2,8 @@ import { memo, useMemo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { outputPorts, type CatalogPort } from '@millrace/flow-model';
 import { formatMs, type NodeOverlay } from '../FlowCanvas.tsx';
+import { PORT_HEADER, PORT_SPACING, portTop } from './estimate.ts';
 import { problemsId, type EditorNode } from './rf-sync.ts';
-
-const PORT_SPACING = 20;
-const HEADER = 40;
-
-/** Where the i-th of n ports sits, from the node's top (ports spread below the title). */
-const portTop = (i: number) => HEADER + i * PORT_SPACING;
 
 function badgeText(o: NodeOverlay): string {
   const parts = [o.status, `${o.attempts} ${o.attempts === 1 ? 'attempt' : 'attempts'}`];
@@ -32,7 +27,7 @@ function EditorNodeView({ data, id }: NodeProps<EditorNode>) {
   const outputs = useMemo(() => (nodeType ? outputPorts(node, nodeType) : []), [node, nodeType]);
   const rows = Math.max(inputs.length, outputs.length, 1);
   return (
-    <div className="editor-node-body" style={{ minHeight: HEADER + rows * PORT_SPACING }}>
+    <div className="editor-node-body" style={{ minHeight: PORT_HEADER + rows * PORT_SPACING }}>
       <div className="editor-node-title">
         <strong>{node.name || node.id}</strong>
         {problems !== undefined && (

@@ -275,8 +275,15 @@ export function EditorWorkspace(props: WorkspaceProps) {
   const onInspectorChange = useCallback(
     (next: FlowNode) => {
       const id = selection.nodes[0];
-      if (id === undefined || readOnly) return;
-      if (next.id !== id) canvas.current?.selectAfterChange([next.id]);
+      // A late call for a node renamed already (the Id field's blur, as the field goes away).
+      if (id === undefined || readOnly || !current().nodes.some((n) => n.id === id)) return;
+      if (next.id !== id) {
+        // A renamed node stays selected and in the inspector, without waiting for the canvas to
+        // report the selection back (in between, the side panel had no node and flipped to the
+        // flow settings).
+        canvas.current?.selectAfterChange([next.id]);
+        setSelection({ nodes: [next.id], edges: [] });
+      }
       apply(replaceNode(current(), id, next), `inspect:${id}`);
     },
     [apply, readOnly, selection],

@@ -95,3 +95,32 @@ describe('canvas edges from the flow', () => {
     expect(second[1]).toMatchObject({ label: 'error' });
   });
 });
+
+describe('what React Flow may skip', () => {
+  it('hands back the same arrays when nothing changed, so React Flow rebuilds no lookup', () => {
+    const nodes = syncNodes([], input());
+    expect(syncNodes(nodes, input())).toBe(nodes);
+    const edges = syncEdges([], base, undefined);
+    expect(syncEdges(edges, base, undefined)).toBe(edges);
+    expect(syncNodes(nodes, input({ readOnly: true }))).not.toBe(nodes);
+  });
+
+  it('gives a node not yet measured its estimated size and handles, and drops the handles once measured', () => {
+    const [hook, a] = syncNodes([], input());
+    // The map: one input on the left, its output and its error port on the right.
+    expect(a!.initialWidth).toBe(180);
+    expect(a!.initialHeight).toBe(40 + 2 * 20 + 2);
+    expect(a!.handles!.map((h) => [h.type, h.id, h.position, h.y + (h.height ?? 0) / 2])).toEqual([
+      ['target', 'in', 'left', 41],
+      ['source', 'out', 'right', 41],
+      ['source', 'error', 'right', 61],
+    ]);
+    expect(hook!.handles!.map((h) => h.id)).toEqual(['out']);
+    // Measured by the browser: React Flow's own handle positions count from now on.
+    const measured = [hook!, { ...a!, measured: { width: 180, height: 90 } }, syncNodes([], input())[2]!];
+    const renamed = replaceNode(base, 'a', { ...base.nodes[1]!, name: 'Enrich' });
+    const next = syncNodes(measured, input({ flow: renamed }));
+    expect(next[1]!.handles).toBeUndefined();
+    expect(next[1]!.measured).toEqual({ width: 180, height: 90 });
+  });
+});

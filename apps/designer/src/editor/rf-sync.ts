@@ -3,7 +3,9 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { CatalogNodeType, Flow, FlowEdge, FlowNode, Problem } from '@millrace/flow-model';
 import type { CanvasOverlay, NodeOverlay } from '../FlowCanvas.tsx';
+import { PORT_EDGE } from '../canvas/PortEdge.tsx';
 import { positions } from '../layout.ts';
+import { estimateNode } from './estimate.ts';
 
 export const NODE_TYPE = 'millrace';
 
@@ -51,44 +53,65 @@ export function syncNodes(prev: readonly EditorNode[], input: SyncInput): Editor
   const before = new Map(prev.map((n) => [n.id, n]));
   let fallback: Map<string, { x: number; y: number }> | undefined;
   const overlayOn = overlay !== undefined;
-  return flow.nodes.map((node) => {
-    const p = before.get(node.id);
-    const placed = flow.layout?.[node.id] ?? (fallback ??= positions(flow)).get(node.id) ?? { x: 0, y: 0 };
-    // A node being dragged stays where the pointer has it until the drag ends.
-    const position = p?.dragging ? p.position : placed;
-    const nodeType = input.typeOf(node);
-    const list = input.problems.get(node.id);
-    const problems = list && list.length > 0 ? list.map((x) => x.message).join('\n') : undefined;
-    const o = overlay?.nodes.get(node.id);
-    const selected = select ? select.has(node.id) : (p?.selected ?? false);
-    const d = p?.data;
-    if (
-      p &&
-      d &&
-      d.node === node &&
-      d.nodeType === nodeType &&
-      d.problems === problems &&
-      d.overlay === o &&
-      d.overlayOn === overlayOn &&
-      d.readOnly === readOnly &&
-      p.position.x === position.x &&
-      p.position.y === position.y &&
-      (p.selected ?? false) === selected
-    )
-      return p;
-    const label = `${node.name || node.id} (${node.type})`;
-    return {
-      ...(p ?? {}),
-      id: node.id,
-      type: NODE_TYPE,
-      position: { x: position.x, y: position.y },
-      selected,
-      className: classOf(node, o, overlayOn, problems),
-      ariaLabel: problems ? `${label}, ${list!.length} problem${list!.length === 1 ? '' : 's'}` : label,
-      ...(problems ? { domAttributes: { 'aria-describedby': problemsId(node.id) } } : { domAttributes: undefined }),
-      data: { node, nodeType, problems, overlay: o, overlayOn, readOnly },
-    };
-  });
+  return sameOr(
+    prev,
+    flow.nodes.map((node) => {
+      const p = before.get(node.id);
+      const placed = flow.layout?.[node.id] ?? (fallback ??= positions(flow)).get(node.id) ?? { x: 0, y: 0 };
+      // A node being dragged stays where the pointer has it until the drag ends.
+      const position = p?.dragging ? p.position : placed;
+      const nodeType = input.typeOf(node);
+      const list = input.problems.get(node.id);
+      const problems = list && list.length > 0 ? list.map((x) => x.message).join('\n') : undefined;
+      const o = overlay?.nodes.get(node.id);
+      const selected = select ? select.has(node.id) : (p?.selected ?? false);
+      const d = p?.data;
+      if (
+        p &&
+        d &&
+        d.node === node &&
+        d.nodeType === nodeType &&
+        d.problems === problems &&
+        d.overlay === o &&
+        d.overlayOn === overlayOn &&
+        d.readOnly === readOnly &&
+        p.position.x === position.x &&
+        p.position.y === position.y &&
+        (p.selected ?? false) === selected
+      )
+        return p;
+      const label = `${node.name || node.id} (${node.type})`;
+      // Until the browser has measured a node, React Flow takes its size and handles from here and
+      // need not render it when it is out of view; once measured, the measurement is kept.
+      const estimate = estimateNode(node, nodeType);
+      const measured = p?.measured?.width !== undefined && p.measured.height !== undefined;
+      return {
+        ...(p ?? {}),
+        initialWidth: estimate.width,
+        initialHeight: estimate.height,
+        handles: measured ? undefined : estimate.handles,
+        id: node.id,
+        type: NODE_TYPE,
+        position: { x: position.x, y: position.y },
+        selected,
+        className: classOf(node, o, overlayOn, problems),
+        ariaLabel: problems ? `${label}, ${list!.length} problem${list!.length === 1 ? '' : 's'}` : label,
+        ...(problems ? { domAttributes: { 'aria-describedby': problemsId(node.id) } } : { domAttributes: undefined }),
+        data: { node, nodeType, problems, overlay: o, overlayOn, readOnly },
+      };
+    }),
+  );
+}
+
+/**
+ * `prev` itself when `next` holds the same objects in the same order: React Flow rebuilds its
+ * lookups (every node, every edge's connections) whenever it is handed a new array, so an
+ * unchanged flow (a validation that found the same problems) must not hand it one.
+ */
+function sameOr<T>(prev: readonly T[], next: T[]): T[] {
+  if (prev.length !== next.length) return next;
+  for (let i = 0; i < next.length; i++) if (prev[i] !== next[i]) return next;
+  return prev as T[];
 }
 
 /** The React Flow edges of a flow, reusing `prev`'s objects wherever nothing changed. */
@@ -99,26 +122,30 @@ export function syncEdges(
   select?: ReadonlySet<string>,
 ): EditorEdge[] {
   const before = new Map(prev.map((e) => [e.id, e]));
-  return flow.edges.map((edge) => {
-    const p = before.get(edge.id);
-    const walked = overlay !== undefined && overlay.nodes.has(edge.from.node) && overlay.nodes.has(edge.to.node);
-    const selected = select ? select.has(edge.id) : (p?.selected ?? false);
-    const className = walked ? 'on-path' : '';
-    if (p && p.data?.edge === edge && (p.selected ?? false) === selected && (p.className ?? '') === className) return p;
-    return {
-      id: edge.id,
-      source: edge.from.node,
-      sourceHandle: edge.from.port,
-      target: edge.to.node,
-      targetHandle: edge.to.port,
-      selected,
-      className,
-      animated: walked,
-      ariaLabel: `Edge ${edge.id} from ${edge.from.node} ${edge.from.port} to ${edge.to.node} ${edge.to.port}`,
-      ...(edge.from.port !== 'out' ? { label: edge.from.port } : {}),
-      data: { edge },
-    };
-  });
+  return sameOr(
+    prev,
+    flow.edges.map((edge) => {
+      const p = before.get(edge.id);
+      const walked = overlay !== undefined && overlay.nodes.has(edge.from.node) && overlay.nodes.has(edge.to.node);
+      const selected = select ? select.has(edge.id) : (p?.selected ?? false);
+      const className = walked ? 'on-path' : '';
+      if (p && p.data?.edge === edge && (p.selected ?? false) === selected && (p.className ?? '') === className)
+        return p;
+      return {
+        id: edge.id,
+        source: edge.from.node,
+        sourceHandle: edge.from.port,
+        target: edge.to.node,
+        targetHandle: edge.to.port,
+        selected,
+        className,
+        animated: walked,
+        ariaLabel: `Edge ${edge.id} from ${edge.from.node} ${edge.from.port} to ${edge.to.node} ${edge.to.port}`,
+        ...(edge.from.port !== 'out' ? { label: edge.from.port, type: PORT_EDGE } : {}),
+        data: { edge },
+      };
+    }),
+  );
 }
 
 /** The ids of the selected elements, in a stable string (to notice a change of selection cheaply). */

@@ -118,9 +118,16 @@ export function Inspector(props: InspectorProps) {
   // Recomputed only when what feeds the types changes, not on every keystroke in the node.
   const payloads = node ? inputPayloadSchemas(flow, catalog, node.id) : [];
   const scopeKey = JSON.stringify([payloads, flow.params ?? null]);
+  // And only when a code field asks: most nodes have none, and the canonical types take a while.
   const declarations = useMemo(() => {
-    const [p, params] = JSON.parse(scopeKey) as [typeof payloads, Flow['params'] | null];
-    return scopeDeclarations({ payloads: p, ...(params ? { params } : {}), canonical: canonical.schemas });
+    let text: string | undefined;
+    return () => {
+      if (text === undefined) {
+        const [p, params] = JSON.parse(scopeKey) as [typeof payloads, Flow['params'] | null];
+        text = scopeDeclarations({ payloads: p, ...(params ? { params } : {}), canonical: canonical.schemas });
+      }
+      return text;
+    };
   }, [scopeKey, canonical.schemas]);
   const upstream = useMemo(() => (node ? upstreamNodeIds(flow, node.id) : []), [flow, node]);
 

@@ -10,8 +10,8 @@ export interface FormContext {
   /** Nodes with a path to this one, for `upstream-node` fields. */
   readonly upstream: readonly string[];
   readonly canonicalRefs: readonly string[];
-  /** TypeScript declarations of the code/expression scope. */
-  readonly declarations: string;
+  /** TypeScript declarations of the code/expression scope (made on the first call). */
+  readonly declarations: () => string;
   /** Problems from the flow's validation, by node-relative field pointer. */
   readonly problemsAt: ReadonlyMap<string, readonly string[]>;
   /** Replaces the value at a node-relative pointer (`undefined` removes it). */
@@ -194,7 +194,7 @@ function Scalar(props: { field: Field; ctx: FormContext; where?: string }) {
           kind={field.kind}
           value={str}
           modelPath={`${ctx.nodeId}${field.pointer}`}
-          declarations={ctx.declarations}
+          declarations={ctx.declarations()}
           readOnly={ctx.readOnly}
           invalid={invalid}
           {...(by ? { describedBy: by } : {})}

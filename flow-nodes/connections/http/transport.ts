@@ -35,6 +35,13 @@ export interface TransportOptions {
   readonly maxResponseBytes: number;
 }
 
+const ONCE = { once: true } as const;
+
+/** Module functions, not closures: a timer and a listener are set up for every request. */
+function abortDeadline(deadline: AbortController): void {
+  deadline.abort();
+}
+
 const TIMEOUT_ERRNO = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
@@ -58,11 +65,11 @@ export class Transport {
     const deadline = new AbortController();
     // One deadline for the whole exchange: undici's own timeouts are per phase (headers, then
     // each body chunk), so a server that trickles bytes would otherwise never time out.
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const timer = setTimeout(abortDeadline, timeoutMs, deadline);
     // The caller's signal aborts the same controller (AbortSignal.any costs far more per request).
     const parent = options.signal;
-    const onAbort = () => deadline.abort();
-    parent?.addEventListener('abort', onAbort, { once: true });
+    const onAbort = parent ? deadline.abort.bind(deadline, undefined) : undefined;
+    if (onAbort) parent!.addEventListener('abort', onAbort, ONCE);
     const signal = deadline.signal;
     try {
       const response = await this.#pool(url.origin).request({
@@ -87,7 +94,7 @@ export class Transport {
       throw networkError(thrown, options, deadline.signal.aborted);
     } finally {
       clearTimeout(timer);
-      parent?.removeEventListener('abort', onAbort);
+      if (onAbort) parent!.removeEventListener('abort', onAbort);
     }
   }
 

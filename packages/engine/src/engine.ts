@@ -6,7 +6,7 @@ import { Deque } from './deque.ts';
 import { TransitionStream, type TransitionListener } from './events.ts';
 import { IdGenerator, idAt } from './ids.ts';
 import { childKey } from './keys.ts';
-import type { FlowPlan } from './plan.ts';
+import type { FlowPlan, PlanNode } from './plan.ts';
 import { executeChain, finishChain, isPureNode, runStep, type Chain, type RunnerHost } from './step-runner.ts';
 import type { ClaimedStep, CompletionResult, NewStep, RunStatus, Store } from './store.ts';
 
@@ -48,6 +48,35 @@ export interface Accepted {
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+const triggers = new WeakMap<FlowPlan, PlanNode | undefined>();
+
+/** The flow's first trigger node, looked up once per plan rather than once per event. */
+function firstTrigger(plan: FlowPlan): PlanNode | undefined {
+  if (!triggers.has(plan))
+    triggers.set(
+      plan,
+      [...plan.nodes.values()].find((n) => n.isTrigger),
+    );
+  return triggers.get(plan);
+}
+
+/** A first step as its run's worker holds it; spelled out, not spread (once per event). */
+function claimedFirst(s: NewStep, runId: number, plan: FlowPlan): ClaimedStep {
+  return {
+    key: s.key,
+    nodeId: s.nodeId,
+    parentKey: s.parentKey,
+    payloadText: s.payloadText,
+    headersText: s.headersText,
+    inheritsPayload: s.inheritsPayload === true,
+    runId,
+    flowId: plan.id,
+    flowVersion: plan.version,
+    attempts: 0,
+    availableAt: 0,
+  };
+}
 
 /**
  * The durable engine of one worker process. Steps it creates are leased to itself and run at
@@ -196,10 +225,7 @@ export class Engine {
     }
     const plan = this.plan(flowId);
     if (!plan) throw new DataError('FLOW_NOT_DEPLOYED', `flow "${flowId}" is not deployed here`);
-    const trigger =
-      options.triggerNodeId === undefined
-        ? [...plan.nodes.values()].find((n) => n.isTrigger)
-        : plan.nodes.get(options.triggerNodeId);
+    const trigger = options.triggerNodeId === undefined ? firstTrigger(plan) : plan.nodes.get(options.triggerNodeId);
     if (!trigger?.isTrigger) {
       throw new DataError(
         'FLOW_HAS_NO_TRIGGER',
@@ -273,18 +299,11 @@ export class Engine {
       firstSteps.every((s) => isPureNode(plan, s.nodeId))
     ) {
       const parsed = event.parsedPayload;
-      const start = firstSteps.map((s) => ({
-        step: {
-          ...s,
-          runId,
-          flowId,
-          flowVersion: plan.version,
-          attempts: 0,
-          availableAt: 0,
-          ...(parsed ? { parsedPayload: parsed } : {}),
-        },
-        created: s,
-      }));
+      const start = firstSteps.map((s) => {
+        const step: { -readonly [K in keyof ClaimedStep]: ClaimedStep[K] } = claimedFirst(s, runId, plan);
+        if (parsed) step.parsedPayload = parsed;
+        return { step, created: s };
+      });
       chain = await executeChain(start, plan, this.host);
     }
     let result;
@@ -323,9 +342,7 @@ export class Engine {
       );
     } else if (firstSteps.length === 0) this.resolveWaiter(runId, { kind: 'ended', status: 'succeeded' });
     else if (lease && !result.held) {
-      this.enqueue(
-        firstSteps.map((s) => ({ ...s, runId, flowId, flowVersion: plan.version, attempts: 0, availableAt: 0 })),
-      );
+      this.enqueue(firstSteps.map((s) => claimedFirst(s, runId, plan)));
     }
     return { runId, duplicate: false, held: result.held, ...(reply ? { reply } : {}) };
   }

@@ -35,19 +35,32 @@ export function payloadTextOf(m: OutMessage): string {
   return text === undefined ? 'null' : text;
 }
 
-/** Builds an input message over JSON text; the payload is parsed once, when first read. */
+/**
+ * Builds an input message over JSON text; the payload is parsed once, when first read. A class,
+ * not an object literal with a getter: one is built for every step, and a literal's accessor
+ * (a new closure each time) gives every message an object shape of its own.
+ */
 export function inputMessage<P = unknown>(
   payloadText: string,
   headers: Headers = {},
   parsedPayload?: { value: P },
 ): InputMessage<P> {
-  let parsed = parsedPayload;
-  return {
-    payloadText,
-    headers,
-    get payload(): P {
-      parsed ??= { value: JSON.parse(payloadText) as P };
-      return parsed.value;
-    },
-  };
+  return new TextMessage<P>(payloadText, headers, parsedPayload);
+}
+
+class TextMessage<P> implements InputMessage<P> {
+  #parsed: { value: P } | undefined;
+
+  constructor(
+    readonly payloadText: string,
+    readonly headers: Headers,
+    parsed: { value: P } | undefined,
+  ) {
+    this.#parsed = parsed;
+  }
+
+  get payload(): P {
+    this.#parsed ??= { value: JSON.parse(this.payloadText) as P };
+    return this.#parsed.value;
+  }
 }

@@ -183,18 +183,16 @@ export class Ingress {
     const outcome = await accepted.reply;
     if (outcome.kind === 'reply') {
       const r = outcome.reply;
-      const headers: Record<string, string> = { 'x-millrace-run-id': runId, ...r.headers };
-      if (r.bodyText === undefined) {
-        res.writeHead(r.status, headers);
-        res.end();
-      } else {
-        res.writeHead(r.status, {
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(r.bodyText)),
-          ...headers,
-        });
-        res.end(r.bodyText);
+      // One headers object per answer; the respond node's own headers win over the defaults.
+      const headers: Record<string, string> = {};
+      if (r.bodyText !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(r.bodyText));
       }
+      headers['x-millrace-run-id'] = runId;
+      if (r.headers) for (const name in r.headers) headers[name] = r.headers[name]!;
+      res.writeHead(r.status, headers);
+      res.end(r.bodyText);
     } else if (outcome.kind === 'ended' && outcome.status === 'succeeded') {
       sendJson(res, 200, { runId, status: outcome.status }, { 'x-millrace-run-id': runId });
     } else if (outcome.kind === 'ended') {

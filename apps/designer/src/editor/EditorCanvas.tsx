@@ -17,11 +17,13 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
+  type ReactFlowState,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Catalog, CatalogNodeType, Flow, FlowNode, Problem } from '@millrace/flow-model';
@@ -79,6 +81,8 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const typeIndex = useMemo(() => new Map(catalog.nodes.map((t) => [`${t.type}@${t.version}`, t])), [catalog]);
   const typeOf = useCallback((n: FlowNode) => typeIndex.get(`${n.type}@${n.version}`), [typeIndex]);
   const pendingSelect = useRef<ReadonlySet<string> | undefined>(undefined);
+  // Zoomed far out, text is too small to read: the canvas stops painting it (editor.css).
+  const far = useStore(isFar);
 
   const [nodes, setNodes] = useState<EditorNode[]>(() => syncNodes([], { flow, typeOf, problems, overlay, readOnly }));
   const [edges, setEdges] = useState<EditorEdge[]>(() => syncEdges([], flow, overlay));
@@ -138,8 +142,10 @@ export function EditorCanvas(props: EditorCanvasProps) {
   nodesRef.current = nodes;
 
   const onNodesChange = useCallback((changes: NodeChange<EditorNode>[]) => {
-    // Removing is the editor's (one undoable step); React Flow only moves, measures and selects.
-    const kept = changes.filter((c) => c.type === 'position' || c.type === 'dimensions' || c.type === 'select');
+    // Removing is the editor's (one undoable step); React Flow only moves and selects. Its
+    // measurements stay in React Flow: copied into these nodes, each node scrolled into view for
+    // the first time would hand React Flow all 1,000 nodes anew (a frame's budget, every time).
+    const kept = changes.filter((c) => c.type === 'position' || c.type === 'select');
     if (kept.length === 0) return;
     const moves = new Map<string, Point>();
     let dragged = false;
@@ -272,7 +278,11 @@ export function EditorCanvas(props: EditorCanvasProps) {
   );
 
   return (
-    <div className="canvas editor-canvas" data-testid="editor-canvas" ref={wrapper}>
+    <div
+      className={far ? 'canvas editor-canvas far' : 'canvas editor-canvas'}
+      data-testid="editor-canvas"
+      ref={wrapper}
+    >
       {opening && (
         <ReactFlow<EditorNode, EditorEdge>
           nodes={nodes}
@@ -321,4 +331,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
 }
 
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+/** Below this zoom a node's text is under 4 px high. */
+const FAR_ZOOM = 0.3;
+const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 const MIN_ZOOM = 0.05;

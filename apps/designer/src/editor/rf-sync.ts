@@ -81,15 +81,15 @@ export function syncNodes(prev: readonly EditorNode[], input: SyncInput): Editor
       )
         return p;
       const label = `${node.name || node.id} (${node.type})`;
-      // Until the browser has measured a node, React Flow takes its size and handles from here and
-      // need not render it when it is out of view; once measured, the measurement is kept.
+      // React Flow takes a node's size and handles from here until the browser has measured it,
+      // so it need not render a node that is out of view (the measurements stay in React Flow:
+      // EditorCanvas keeps no 'dimensions' change; a changed node is measured again).
       const estimate = estimateNode(node, nodeType);
-      const measured = p?.measured?.width !== undefined && p.measured.height !== undefined;
       return {
         ...(p ?? {}),
         initialWidth: estimate.width,
         initialHeight: estimate.height,
-        handles: measured ? undefined : estimate.handles,
+        handles: estimate.handles,
         id: node.id,
         type: NODE_TYPE,
         position: { x: position.x, y: position.y },

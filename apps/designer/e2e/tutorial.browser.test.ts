@@ -26,6 +26,23 @@ warnIfNoChromium('the tutorial browser test');
 const TUTORIAL = readFileSync(join(ROOT, 'docs/tutorial.md'), 'utf8');
 
 /** The JSON body of one of the tutorial's `sh tutorial=<name>` blocks (its first heredoc). */
+/** Runs → Business key value → Search, until the lot's one run is listed as succeeded: its row. */
+async function runOfLot(page: Page, lot: string): Promise<Locator> {
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await page.getByLabel('Business key value').fill(lot);
+  const row = page.getByRole('row').filter({ hasText: lot });
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: 'Search' }).click();
+        return (await row.count()) === 1 ? await row.locator('.status').textContent() : undefined;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe('succeeded');
+  return row;
+}
+
 function tutorialJson<T>(name: string): T {
   const block = new RegExp('```sh tutorial=' + name + '\\n([\\s\\S]*?)\\n```').exec(TUTORIAL)?.[1];
   const body = block && /<<'?JSON'?[^\n]*\n([\s\S]*?)\nJSON/.exec(block)?.[1];
@@ -320,18 +337,7 @@ describe.skipIf(!hasChromium)("docs/tutorial.md's designer steps in Chromium, ag
     // 7. A batch from the MES; Runs → Business key value: its run of 1.1.0, succeeded.
     const lot = await batch();
     expect(TUTORIAL).toContain(lot); // the doc's example lot is what a fresh start produces
-    await page.getByRole('link', { name: 'Runs', exact: true }).click();
-    await page.getByLabel('Business key value').fill(lot);
-    const found = page.getByRole('row').filter({ hasText: lot });
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole('button', { name: 'Search' }).click();
-          return (await found.count()) === 1 ? await found.locator('.status').textContent() : undefined;
-        },
-        { timeout: 30_000 },
-      )
-      .toBe('succeeded');
+    const found = await runOfLot(page, lot);
     expect(await found.textContent()).toContain('batch-release 1.1.0');
     await shot(page, 'tutorial-runs');
     await found.getByRole('link', { name: /^Open run / }).click();
@@ -372,18 +378,7 @@ describe.skipIf(!hasChromium)("docs/tutorial.md's designer steps in Chromium, ag
     await expect
       .poll(() => page.getByRole('checkbox', { name: `Select dead letter ${letterId}` }).count(), { timeout: 15_000 })
       .toBe(0);
-    await page.getByRole('link', { name: 'Runs', exact: true }).click();
-    await page.getByLabel('Business key value').fill(parkedLot);
-    const replayed = page.getByRole('row').filter({ hasText: parkedLot });
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole('button', { name: 'Search' }).click();
-          return (await replayed.count()) === 1 ? await replayed.locator('.status').textContent() : undefined;
-        },
-        { timeout: 30_000 },
-      )
-      .toBe('succeeded');
+    await runOfLot(page, parkedLot);
     await shot(page, 'tutorial-replayed');
     // The replay is audited with the reason given.
     const audit = (await (await world.asAdmin('GET', '/api/audit?action=dead_letter.replay')).json()) as unknown;

@@ -7,7 +7,15 @@ import { TransitionStream, type TransitionListener } from './events.ts';
 import { IdGenerator, idAt } from './ids.ts';
 import { childKey } from './keys.ts';
 import type { FlowPlan, PlanNode } from './plan.ts';
-import { executeChain, finishChain, isPureNode, runStep, type Chain, type RunnerHost } from './step-runner.ts';
+import {
+  claimedStep,
+  executeChain,
+  finishChain,
+  isPureNode,
+  runStep,
+  type Chain,
+  type RunnerHost,
+} from './step-runner.ts';
 import type { ClaimedStep, CompletionResult, NewStep, RunStatus, Store } from './store.ts';
 
 export interface EngineOptions {
@@ -59,23 +67,6 @@ function firstTrigger(plan: FlowPlan): PlanNode | undefined {
       [...plan.nodes.values()].find((n) => n.isTrigger),
     );
   return triggers.get(plan);
-}
-
-/** A first step as its run's worker holds it; spelled out, not spread (once per event). */
-function claimedFirst(s: NewStep, runId: number, plan: FlowPlan): ClaimedStep {
-  return {
-    key: s.key,
-    nodeId: s.nodeId,
-    parentKey: s.parentKey,
-    payloadText: s.payloadText,
-    headersText: s.headersText,
-    inheritsPayload: s.inheritsPayload === true,
-    runId,
-    flowId: plan.id,
-    flowVersion: plan.version,
-    attempts: 0,
-    availableAt: 0,
-  };
 }
 
 /**
@@ -300,7 +291,7 @@ export class Engine {
     ) {
       const parsed = event.parsedPayload;
       const start = firstSteps.map((s) => {
-        const step: { -readonly [K in keyof ClaimedStep]: ClaimedStep[K] } = claimedFirst(s, runId, plan);
+        const step: { -readonly [K in keyof ClaimedStep]: ClaimedStep[K] } = claimedStep(s, runId, plan);
         if (parsed) step.parsedPayload = parsed;
         return { step, created: s };
       });
@@ -342,7 +333,7 @@ export class Engine {
       );
     } else if (firstSteps.length === 0) this.resolveWaiter(runId, { kind: 'ended', status: 'succeeded' });
     else if (lease && !result.held) {
-      this.enqueue(firstSteps.map((s) => claimedFirst(s, runId, plan)));
+      this.enqueue(firstSteps.map((s) => claimedStep(s, runId, plan)));
     }
     return { runId, duplicate: false, held: result.held, ...(reply ? { reply } : {}) };
   }

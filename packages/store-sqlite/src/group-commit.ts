@@ -32,7 +32,11 @@ export class GroupCommit {
   readonly stats = { commits: 0, writes: 0, replays: 0 };
 
   constructor(private readonly db: Database) {
-    this.begin = db.prepare('BEGIN');
+    // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the batch reads
+    // anything. A deferred BEGIN whose first statement reads fails at once with SQLITE_BUSY
+    // ("database is locked") when another process (the CLI replaying dead letters beside a
+    // running runtime) commits between that read and the first write; no wait can help it.
+    this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
     this.savepoint = db.prepare('SAVEPOINT w');

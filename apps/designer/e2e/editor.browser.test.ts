@@ -30,6 +30,26 @@ async function drag(page: Page, from: Locator, to: Locator | { dx: number; dy: n
   await page.mouse.up();
 }
 
+/** Where a flow position is on screen, with the zoom, once the view has stopped moving. */
+async function flowToScreen(page: Page, p: { x: number; y: number }): Promise<{ x: number; y: number; zoom: number }> {
+  const transform = () =>
+    page.evaluate(() => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+  let last = '';
+  await expect
+    .poll(async () => {
+      const now = await transform();
+      const still = now === last;
+      last = now;
+      return still;
+    })
+    .toBe(true);
+  return page.evaluate(({ x, y }) => {
+    const m = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+    const box = document.querySelector('.react-flow__renderer')!.getBoundingClientRect();
+    return { x: box.left + m.e + x * m.a, y: box.top + m.f + y * m.d, zoom: m.a };
+  }, p);
+}
+
 describe.skipIf(!hasChromium)('flow editor in Chromium against the real server', () => {
   let world: DesignerWorld;
 
@@ -304,9 +324,38 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     const dragged = Date.now() - dragStart;
     await page.keyboard.press('Control+z');
     await expect.poll(async () => Math.round((await target.boundingBox())!.y)).toBe(Math.round(before!.y));
-    // Fit view shows all of it.
+    // Fit view shows all of it: a flow this big, this far out, is drawn as an overview.
     await page.getByRole('button', { name: 'Fit view', exact: true }).click();
-    await node(page, 'm998').waitFor();
+    await page.getByRole('img', { name: /^Overview of 1000 nodes/ }).waitFor();
+    expect(await node(page, 'm998').isVisible()).toBe(false);
+    await shot(page, 'editor-1000-nodes-overview');
+
+    // In the overview a click selects a node, a drag moves it (one undo step), a double-click
+    // zooms in on it. m499 is laid out at (4400, 1440).
+    const at = await flowToScreen(page, { x: 4400 + 90, y: 1440 + 30 });
+    await page.mouse.click(at.x, at.y);
+    await expect.poll(() => node(page, 'm499').getAttribute('class')).toMatch(/selected/);
+    const selectedBox = page.locator('.overview-nodes .selected');
+    expect(await selectedBox.getAttribute('d')).toBe('M4400,1440h180v82h-180z');
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.down();
+    await page.mouse.move(at.x + 20, at.y, { steps: 5 });
+    await page.mouse.move(at.x + 40, at.y + 20, { steps: 5 });
+    await page.mouse.up();
+    const zoom = at.zoom;
+    await expect
+      .poll(async () =>
+        (await selectedBox.getAttribute('d'))
+          ?.match(/^M([\d.]+),([\d.]+)h/)
+          ?.slice(1)
+          .map(Number),
+      )
+      .toEqual([expect.closeTo(4400 + 40 / zoom, 0), expect.closeTo(1440 + 20 / zoom, 0)]);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => selectedBox.getAttribute('d')).toBe('M4400,1440h180v82h-180z');
+    await page.mouse.dblclick(at.x, at.y);
+    await node(page, 'm499').waitFor();
+    await expect.poll(() => page.getByRole('img', { name: /^Overview/ }).count()).toBe(0);
     console.info(`1,000 nodes: opened in ${opened} ms, a drag took ${dragged} ms`);
     expect(opened).toBeLessThan(15_000);
     expect(problems).toEqual([]);

@@ -35,7 +35,8 @@ import type { CanvasOverlay } from '../FlowCanvas.tsx';
 import type { Point } from '../layout.ts';
 import { checkConnection, type PortRef } from './compat.ts';
 import { NODE_TYPES } from './EditorNode.tsx';
-import { FIT_MAX_ZOOM, openingViewport, viewportFor, type Viewport } from './estimate.ts';
+import { OverviewLayer } from './OverviewLayer.tsx';
+import { BIG_FLOW, FIT_MAX_ZOOM, openingViewport, viewportFor, type Viewport } from './estimate.ts';
 import { selectionKey, syncEdges, syncNodes, type EditorEdge, type EditorNode } from './rf-sync.ts';
 
 /** What the editor asks of the canvas. */
@@ -165,6 +166,18 @@ export function EditorCanvas(props: EditorCanvasProps) {
     }
   }, []);
 
+  // The overview (a big flow zoomed far out) selects and moves nodes as a click or drag would.
+  const pick = useCallback((id: string, additive: boolean) => {
+    setNodes((prev) =>
+      prev.map((x) => {
+        const selected = additive ? (x.id === id ? !x.selected : (x.selected ?? false)) : x.id === id;
+        return (x.selected ?? false) === selected ? x : { ...x, selected };
+      }),
+    );
+    if (!additive) setEdges((prev) => prev.map((x) => (x.selected ? { ...x, selected: false } : x)));
+  }, []);
+  const moveInOverview = useCallback((moves: ReadonlyMap<string, Point>) => latest.current.onMove(moves, 'drag'), []);
+
   const onEdgesChange = useCallback((changes: EdgeChange<EditorEdge>[]) => {
     const kept = changes.filter((c) => c.type === 'select');
     if (kept.length > 0) setEdges((prev) => applyEdgeChanges(kept, prev));
@@ -277,9 +290,12 @@ export function EditorCanvas(props: EditorCanvasProps) {
     [readOnly, typeIndex, rf],
   );
 
+  // Only a big flow: a small one paints fast enough as it is, and its nodes stay in the
+  // accessibility tree and the tab order at any zoom.
+  const overview = far && nodes.length >= BIG_FLOW;
   return (
     <div
-      className={far ? 'canvas editor-canvas far' : 'canvas editor-canvas'}
+      className={`canvas editor-canvas${far ? ' far' : ''}${overview ? ' overview' : ''}`}
       data-testid="editor-canvas"
       ref={wrapper}
     >
@@ -310,6 +326,9 @@ export function EditorCanvas(props: EditorCanvasProps) {
           maxZoom={2}
           aria-label={`Editable canvas of ${flow.name}`}
         >
+          {overview && (
+            <OverviewLayer nodes={nodes} edges={edges} readOnly={readOnly} onPick={pick} onMove={moveInOverview} />
+          )}
           <FlowMiniMap label="Minimap of the flow" />
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton

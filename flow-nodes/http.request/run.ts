@@ -35,13 +35,14 @@ export const node = defineNode<typeof definition.config, typeof definition.input
     const values = plan.expressions.length === 0 ? NO_VALUES : await evaluateAll(ctx.code, plan.expressions);
     const kept = config.output === 'merge' ? payloadToMerge(ctx.message.payloadText) : undefined;
 
+    // One literal with possibly undefined fields: spreads of optional parts cost per step.
     const answer = await client.request({
       method,
       path: fillPath(plan.path, values),
-      ...(plan.query.length === 0 ? {} : { query: fillQuery(plan.query, values) }),
+      query: plan.query.length === 0 ? undefined : fillQuery(plan.query, values),
       headers: requestHeaders(plan, ctx.idempotencyKey),
-      ...bodyOf(plan.body, values, ctx.message.payloadText),
-      ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+      bodyText: bodyOf(plan.body, values, ctx.message.payloadText),
+      timeoutMs: config.timeoutMs,
       signal: ctx.signal,
     });
     // Most answers succeed: only a failed one needs the clock (for Retry-After).
@@ -179,22 +180,27 @@ function fillQuery(query: RequestPlan['query'], values: readonly unknown[]): Htt
   return out;
 }
 
-function bodyOf(plan: BodyPlan, values: readonly unknown[], payloadText: string): { bodyText?: string } {
+function bodyOf(plan: BodyPlan, values: readonly unknown[], payloadText: string): string | undefined {
   switch (plan.kind) {
     case 'none':
-      return {};
+      return undefined;
     case 'payload':
       // The engine guarantees payloadText is JSON; it is sent byte for byte, never re-serialized.
-      return { bodyText: payloadText };
+      return payloadText;
     case 'expression':
-      return { bodyText: JSON.stringify(values[plan.index] ?? null) };
+      return JSON.stringify(values[plan.index] ?? null);
   }
 }
 
 function requestHeaders(plan: RequestPlan, idempotencyKey: string): Record<string, string> {
+  // Key by key, not `{ ...plan.headers, [key]: … }`: on Node 20 that spread with an added key
+  // costs ≈ 1 µs per step (new hidden classes each time).
+  const headers: Record<string, string> = {};
+  for (const name in plan.headers) headers[name] = plan.headers[name]!;
   // The key is the same on every attempt and replay of this step, so a target that honours it
   // performs the effect once however often we retry.
-  return plan.keyHeader === '' ? { ...plan.headers } : { ...plan.headers, [plan.keyHeader]: idempotencyKey };
+  if (plan.keyHeader !== '') headers[plan.keyHeader] = idempotencyKey;
+  return headers;
 }
 
 /**

@@ -59,6 +59,18 @@ describe('HttpClient headers and auth', () => {
     expect(answer.headers['content-type']).toBe('application/json');
   });
 
+  it('reads the final answer after an informational 103 and drops a UTF-8 byte order mark', async () => {
+    api.handle((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-lot': ['L1', 'L2'] });
+      res.end('\ufeff{"ok":true}');
+    });
+    const answer = await open({}).request({ method: 'GET', path: '/' });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.bodyText)).toEqual({ ok: true });
+    expect(answer.headers['x-lot']).toBe('L1, L2');
+  });
+
   it('refuses an absolute URL on another origin before sending anything', async () => {
     const c = open({ auth: { kind: 'bearer', token: 'secret' } });
     await expect(c.request({ method: 'GET', path: 'http://127.0.0.2:1/steal' })).rejects.toThrow(ConfigError);
@@ -95,6 +107,41 @@ describe('HttpClient failures', () => {
     expect((error as TransientError).details.reason).toBe('timeout');
   });
 
+  it('times out a body that trickles in past the deadline, though no single pause is long', async () => {
+    let tick: NodeJS.Timeout | undefined;
+    api.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('"');
+      tick = setInterval(() => res.write('x'), 20);
+      res.on('close', () => clearInterval(tick));
+    });
+    const error = await open({ timeoutMs: 200 })
+      .request({ method: 'GET', path: '/' })
+      .catch((e: unknown) => e);
+    clearInterval(tick);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).details.reason).toBe('timeout');
+  });
+
+  it('times out a request still waiting for a free connection', async () => {
+    api.handle(() => {});
+    const c = open({ maxConnections: 1, timeoutMs: 5000 });
+    const stop = new AbortController();
+    let first = 'pending';
+    const firstDone = c.request({ method: 'GET', path: '/first', signal: stop.signal }).then(
+      () => (first = 'answered'),
+      (e: unknown) => (first = (e as Error).constructor.name),
+    );
+    const error = await c.request({ method: 'GET', path: '/second', timeoutMs: 100 }).catch((e: unknown) => e);
+    expect((error as TransientError).message).toContain('no answer within 100 ms');
+    // The one connection is still taken by the first request: the second never left the queue.
+    expect(first).toBe('pending');
+    expect(api.requests.map((r) => r.url)).toEqual(['/api/first']);
+    stop.abort();
+    await firstDone;
+    expect(first).toBe('CancelledError');
+  });
+
   it('takes the shorter of the request and connection timeouts', async () => {
     api.handle(() => {});
     const error = await open({ timeoutMs: 5000 })
@@ -129,6 +176,15 @@ describe('HttpClient failures', () => {
     const pending = open({}).request({ method: 'GET', path: '/', signal: abort.signal });
     setTimeout(() => abort.abort(), 50);
     await expect(pending).rejects.toThrow(CancelledError);
+  });
+
+  it('sends nothing when the caller has already given up', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    await expect(open({}).request({ method: 'POST', path: '/', bodyText: '{}', signal: abort.signal })).rejects.toThrow(
+      CancelledError,
+    );
+    expect(api.requests).toHaveLength(0);
   });
 
   it('refuses an answer larger than the limit instead of holding it', async () => {

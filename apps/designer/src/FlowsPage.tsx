@@ -108,11 +108,14 @@ export function FlowsPage({ role }: { role: string }) {
                   </td>
                   <td>
                     {d ? (
-                      <a {...linkProps({ page: 'flow-edit', flow: id })} aria-label={`Edit the draft of ${id}`}>
+                      <a
+                        {...linkProps({ page: 'flow-edit', flow: id })}
+                        aria-label={`Edit the draft of ${id}, revision ${d.revision} by ${d.updatedBy}`}
+                      >
                         revision {d.revision} by {d.updatedBy}
                       </a>
                     ) : mayEditDrafts(role) ? (
-                      <a {...linkProps({ page: 'flow-edit', flow: id })} aria-label={`Edit the draft of ${id}`}>
+                      <a {...linkProps({ page: 'flow-edit', flow: id })} aria-label={`Start a draft of ${id}`}>
                         start a draft
                       </a>
                     ) : (

@@ -22,7 +22,14 @@ describe('form model', () => {
     const max = at(form, '/maxBodyBytes')!;
     expect(max).toMatchObject({ kind: 'integer', label: 'Max body bytes', help: 'Larger bodies get 413.' });
     expect(max.default).toBe(1048576);
-    expect(labelOf('sync_timeout-ms')).toBe('Sync timeout ms');
+    expect(labelOf('sync_timeout-ms')).toBe('Sync timeout (ms)');
+    expect(labelOf('productionOrderId')).toBe('Production order ID');
+    expect(labelOf('qos')).toBe('QoS');
+    expect(labelOf('uom')).toBe('UoM');
+    expect(labelOf('baseUrl')).toBe('Base URL');
+    // A word that merely contains an acronym is left alone, and "ms" alone is not a unit.
+    expect(labelOf('identity')).toBe('Identity');
+    expect(labelOf('ms')).toBe('Ms');
   });
 
   it('turns a union of constants into a select of them', () => {

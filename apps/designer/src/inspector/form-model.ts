@@ -95,14 +95,42 @@ export function childPointer(pointer: string, key: string | number): string {
   return `${pointer}/${escapePointer(String(key))}`;
 }
 
-/** "maxBodyBytes" → "Max body bytes": property names read as labels when there is no title. */
+/** Words that read wrong in sentence case: "lotId" is "Lot ID", "qos" is "QoS". */
+const ACRONYMS: Readonly<Record<string, string>> = {
+  id: 'ID',
+  ids: 'IDs',
+  qos: 'QoS',
+  uom: 'UoM',
+  url: 'URL',
+  uri: 'URI',
+  json: 'JSON',
+  http: 'HTTP',
+  https: 'HTTPS',
+  api: 'API',
+  ttl: 'TTL',
+  mqtt: 'MQTT',
+  erp: 'ERP',
+  mes: 'MES',
+  qms: 'QMS',
+};
+
+/**
+ * "maxBodyBytes" → "Max body bytes", "lotId" → "Lot ID", "timeoutMs" → "Timeout (ms)": property
+ * names read as labels when there is no title.
+ */
 export function labelOf(name: string): string {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')
     .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
+  if (words.length === 0) return '';
+  // A unit at the end reads as one: "Timeout (ms)".
+  const unit = words.length > 1 && words[words.length - 1] === 'ms' ? ` (${words.pop()!})` : '';
+  const text = words.map((w) => ACRONYMS[w] ?? w).join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1) + unit;
 }
 
 function branchesOf(schema: S): S[] | undefined {

@@ -59,6 +59,14 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 const triggers = new WeakMap<FlowPlan, PlanNode | undefined>();
 
+/**
+ * A key expression's value as a key: null for nothing, strings as they are, anything else as
+ * JSON. A module function: a named arrow in accept was made, and under tsx named, per event.
+ */
+function asKey(v: unknown): string | null {
+  return v === null || v === undefined || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
 /** The flow's first trigger node, looked up once per plan rather than once per event. */
 function firstTrigger(plan: FlowPlan): PlanNode | undefined {
   if (!triggers.has(plan))
@@ -248,8 +256,6 @@ export class Engine {
       }
     }
     const slots = plan.expressionSlots;
-    const asKey = (v: unknown) =>
-      v === null || v === undefined || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v);
     const idempotencyKey = slots.idempotencyKey === null ? null : asKey(keys[slots.idempotencyKey]);
     const orderKey = slots.orderBy === null ? null : asKey(keys[slots.orderBy]);
     const businessKeys =

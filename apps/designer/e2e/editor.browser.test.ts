@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { settled } from './canvas-helpers.ts';
 import { hasChromium, shot, startWorld, warnIfNoChromium, type DesignerWorld } from './harness.ts';
 
 /**
@@ -32,22 +33,19 @@ async function drag(page: Page, from: Locator, to: Locator | { dx: number; dy: n
 
 /** Where a flow position is on screen, with the zoom, once the view has stopped moving. */
 async function flowToScreen(page: Page, p: { x: number; y: number }): Promise<{ x: number; y: number; zoom: number }> {
-  const transform = () =>
-    page.evaluate(() => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
-  let last = '';
-  await expect
-    .poll(async () => {
-      const now = await transform();
-      const still = now === last;
-      last = now;
-      return still;
-    })
-    .toBe(true);
-  return page.evaluate(({ x, y }) => {
-    const m = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
-    const box = document.querySelector('.react-flow__renderer')!.getBoundingClientRect();
-    return { x: box.left + m.e + x * m.a, y: box.top + m.f + y * m.d, zoom: m.a };
-  }, p);
+  await settled(page);
+  const transform = await page
+    .locator('.react-flow__viewport')
+    .first()
+    .evaluate((el) => (el as { style: { transform: string } }).style.transform);
+  // React Flow writes "translate(Xpx, Ypx) scale(Z)".
+  const [tx, ty, zoom] = (transform.match(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/g) ?? []).map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const box = (await page.locator('.react-flow__renderer').first().boundingBox())!;
+  return { x: box.x + tx + p.x * zoom, y: box.y + ty + p.y * zoom, zoom };
 }
 
 describe.skipIf(!hasChromium)('flow editor in Chromium against the real server', () => {
@@ -353,6 +351,16 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
       .toEqual([expect.closeTo(4400 + 40 / zoom, 0), expect.closeTo(1440 + 20 / zoom, 0)]);
     await page.keyboard.press('Control+z');
     await expect.poll(() => selectedBox.getAttribute('d')).toBe('M4400,1440h180v82h-180z');
+    // Shift+drag on the pane still selects by rectangle: m499 and its neighbour m500.
+    const [a, b] = [await flowToScreen(page, { x: 4390, y: 1430 }), await flowToScreen(page, { x: 4810, y: 1530 })];
+    await page.keyboard.down('Shift');
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await expect.poll(() => node(page, 'm500').getAttribute('class')).toMatch(/selected/);
+    expect(await selectedBox.getAttribute('d')).toBe('M4400,1440h180v82h-180zM4620,1440h180v82h-180z');
     await page.mouse.dblclick(at.x, at.y);
     await node(page, 'm499').waitFor();
     await expect.poll(() => page.getByRole('img', { name: /^Overview/ }).count()).toBe(0);

@@ -292,7 +292,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
 
   // Only a big flow: a small one paints fast enough as it is, and its nodes stay in the
   // accessibility tree and the tab order at any zoom.
-  const overview = far && nodes.length >= BIG_FLOW;
+  const overview = far && nodes.length > BIG_FLOW;
   return (
     <div
       className={`canvas editor-canvas${far ? ' far' : ''}${overview ? ' overview' : ''}`}

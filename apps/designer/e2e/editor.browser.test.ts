@@ -322,6 +322,20 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     const dragged = Date.now() - dragStart;
     await page.keyboard.press('Control+z');
     await expect.poll(async () => Math.round((await target.boundingBox())!.y)).toBe(Math.round(before!.y));
+    // "/" finds a node by id or name; Enter again goes to the next match.
+    await page.keyboard.press('/');
+    const find = page.getByRole('searchbox', { name: 'Find node' });
+    expect(await find.evaluate((el) => el.matches(':focus'))).toBe(true);
+    await find.fill('m99');
+    await find.press('Enter');
+    await expect.poll(() => node(page, 'm99').getAttribute('class')).toMatch(/selected/);
+    await find.press('Enter');
+    await expect.poll(() => node(page, 'm990').getAttribute('class')).toMatch(/selected/);
+    expect(await node(page, 'm990').isVisible()).toBe(true);
+    await find.fill('no such node');
+    await find.press('Enter');
+    await page.getByText('No node\'s id or name contains "no such node".').waitFor();
+
     // Fit view shows all of it: a flow this big, this far out, is drawn as an overview.
     await page.getByRole('button', { name: 'Fit view', exact: true }).click();
     await page.getByRole('img', { name: /^Overview of 1000 nodes/ }).waitFor();

@@ -12,6 +12,7 @@ import type { PortRef } from './compat.ts';
 import { EditorCanvas, type CanvasHandle } from './EditorCanvas.tsx';
 import { addNode, autoLayout, connect, moveNodes, removeElements, replaceNode } from './graph.ts';
 import { canRedo, canUndo, createHistory, push, redo, undo, type History } from './history.ts';
+import { FindNode, type FindNodeHandle } from './FindNode.tsx';
 import { commandOf, EDITING, type Command } from './keys.ts';
 import { FlowSettings } from '../flow-settings/FlowSettings.tsx';
 import { NodeWires } from './NodeWires.tsx';
@@ -187,6 +188,7 @@ export function EditorWorkspace(props: WorkspaceProps) {
   );
   const onRefused = useCallback((reason: string) => setStatus(`Not connected: ${reason}.`), []);
 
+  const finder = useRef<FindNodeHandle>(null);
   const run = useCallback(
     (command: Command) => {
       if (readOnly && EDITING.has(command)) return;
@@ -241,6 +243,8 @@ export function EditorWorkspace(props: WorkspaceProps) {
           return setShowHelp(true);
         case 'fit-view':
           return canvas.current?.fitView();
+        case 'find':
+          return finder.current?.focus();
       }
     },
     [apply, readOnly, selection],
@@ -355,6 +359,12 @@ export function EditorWorkspace(props: WorkspaceProps) {
         <button type="button" onClick={() => canvas.current?.fitView()}>
           Fit view
         </button>
+        <FindNode
+          ref={finder}
+          nodes={flow.nodes}
+          onFound={(nodeId) => onPick({ nodeId })}
+          onMissing={(q) => setStatus(`No node's id or name contains "${q.trim()}".`)}
+        />
         <button type="button" onClick={() => setShowHelp(true)} aria-keyshortcuts="?">
           Shortcuts
         </button>

@@ -26,6 +26,7 @@ describe('keyboard shortcuts', () => {
     expect(commandOf(press('x', { ctrl: true }))).toBe('cut');
     expect(commandOf(press('d', { ctrl: true }))).toBe('duplicate');
     expect(commandOf(press('a', { ctrl: true }))).toBe('select-all');
+    expect(commandOf(press('/'))).toBe('find');
     expect(commandOf(press('Delete'))).toBe('delete');
     expect(commandOf(press('Backspace'))).toBe('delete');
     expect(commandOf(press('?', { shift: true }))).toBe('help');

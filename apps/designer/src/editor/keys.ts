@@ -2,7 +2,18 @@
 // dialog lists the same table.
 
 export type Command =
-  'undo' | 'redo' | 'copy' | 'paste' | 'cut' | 'duplicate' | 'delete' | 'select-all' | 'help' | 'fit-view' | 'deselect';
+  | 'undo'
+  | 'redo'
+  | 'copy'
+  | 'paste'
+  | 'cut'
+  | 'duplicate'
+  | 'delete'
+  | 'select-all'
+  | 'help'
+  | 'fit-view'
+  | 'deselect'
+  | 'find';
 
 export interface KeyPress {
   readonly key: string;
@@ -41,6 +52,7 @@ export function commandOf(e: KeyPress): Command | undefined {
   if (key === '?') return 'help';
   if (key === 'Escape') return 'deselect';
   if (key === 'f' && !e.shiftKey) return 'fit-view';
+  if (key === '/') return 'find';
   return undefined;
 }
 
@@ -61,6 +73,7 @@ export const SHORTCUTS: ReadonlyArray<readonly [keys: string, what: string]> = [
   ['Ctrl+Z', 'undo'],
   ['Ctrl+Shift+Z or Ctrl+Y', 'redo'],
   ['F', 'fit the flow into view'],
+  ['/', 'find a node by id or name (Enter again: the next match)'],
   ['?', 'this help'],
   ['Escape', 'close this help; on the canvas, clear the selection'],
 ];

@@ -158,47 +158,6 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       CREATE INDEX runs_ended ON runs (ended_at) WHERE ended_at IS NOT NULL;
     `,
   },
-  {
-    version: 4,
-    name: 'steps without rowid',
-    sql: `
-      -- Steps stored in their (run_id, key) order, in one b-tree: a rowid table with the unique
-      -- index steps_key wrote two b-trees for every step inserted on the hot path (five per run
-      -- of the webhook bench). The rows are small (payloads are kept once, mostly in runs).
-      CREATE TABLE steps_v4 (
-        run_id INTEGER NOT NULL,
-        key TEXT NOT NULL,
-        node_id TEXT NOT NULL,
-        parent_key TEXT,
-        status TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        available_at INTEGER NOT NULL,
-        leased_by TEXT,
-        payload TEXT,
-        headers TEXT,
-        output TEXT,
-        error TEXT,
-        created_at INTEGER NOT NULL,
-        started_at INTEGER,
-        ended_at INTEGER,
-        wait_channel TEXT,
-        wait_key TEXT,
-        resume TEXT,
-        PRIMARY KEY (run_id, key)
-      ) WITHOUT ROWID;
-      INSERT INTO steps_v4 (run_id, key, node_id, parent_key, status, attempts, available_at, leased_by, payload,
-          headers, output, error, created_at, started_at, ended_at, wait_channel, wait_key, resume)
-        SELECT run_id, key, node_id, parent_key, status, attempts, available_at, leased_by, payload,
-          headers, output, error, created_at, started_at, ended_at, wait_channel, wait_key, resume
-        FROM steps;
-      -- Drops steps_key and the partial indexes with it; those are made again on the new table.
-      DROP TABLE steps;
-      ALTER TABLE steps_v4 RENAME TO steps;
-      CREATE INDEX steps_ready ON steps (available_at) WHERE status = 'ready';
-      CREATE INDEX steps_waiting ON steps (wait_channel, wait_key) WHERE status = 'waiting';
-      CREATE INDEX steps_wait_deadline ON steps (available_at) WHERE status = 'waiting';
-    `,
-  },
 ];
 
 export function migrate(db: Database): void {

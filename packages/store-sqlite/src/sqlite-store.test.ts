@@ -74,7 +74,7 @@ describe('SqliteStore', () => {
     raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, 0)').run('future');
     raw.close();
     expect(() => new SqliteStore(path)).toThrow(
-      'the database is at schema version 999, newer than this Millrace knows (4); upgrade Millrace',
+      'the database is at schema version 999, newer than this Millrace knows (3); upgrade Millrace',
     );
   });
 

@@ -44,7 +44,7 @@ export function prepareStatements(db: Database) {
     ),
     claim: p(
       `UPDATE steps SET status = 'leased', leased_by = ?
-       WHERE (run_id, key) IN (SELECT run_id, key FROM steps WHERE status = 'ready' AND available_at <= ? ORDER BY available_at LIMIT ?)
+       WHERE rowid IN (SELECT rowid FROM steps WHERE status = 'ready' AND available_at <= ? ORDER BY available_at LIMIT ?)
        RETURNING ${STEP_COLUMNS}`,
     ),
     anyReady: p("SELECT 1 FROM steps WHERE status = 'ready' AND available_at <= ? LIMIT 1"),
@@ -63,7 +63,7 @@ export function prepareStatements(db: Database) {
     ),
     expireWaits: p(
       `UPDATE steps SET status = 'leased', leased_by = ?, resume = '{"kind":"timeout"}'
-       WHERE (run_id, key) IN (SELECT run_id, key FROM steps WHERE status = 'waiting' AND available_at <= ? ORDER BY available_at LIMIT ?)
+       WHERE rowid IN (SELECT rowid FROM steps WHERE status = 'waiting' AND available_at <= ? ORDER BY available_at LIMIT ?)
        RETURNING ${STEP_COLUMNS}`,
     ),
     anyWaitDue: p("SELECT 1 FROM steps WHERE status = 'waiting' AND available_at <= ? LIMIT 1"),
@@ -124,9 +124,7 @@ export function prepareStatements(db: Database) {
       'SELECT * FROM dead_letters WHERE (@status IS NULL OR status = @status) AND (@flow IS NULL OR flow_id = @flow) ORDER BY id DESC LIMIT @limit',
     ),
     runById: p('SELECT * FROM runs WHERE id = ?'),
-    // Steps have no rowid (no insertion order): within one millisecond, a parent's key is a
-    // prefix of its children's and sorts first.
-    stepsOfRun: p(`SELECT ${STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY created_at, key`),
+    stepsOfRun: p(`SELECT ${STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY created_at, rowid`),
     attemptsOfRun: p(
       'SELECT key, attempt, started_at, ended_at, error FROM attempts WHERE run_id = ? ORDER BY attempt',
     ),

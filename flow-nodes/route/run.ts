@@ -8,14 +8,20 @@ interface RouteConfig {
 
 const expressionLists = new WeakMap<object, string[]>();
 
+/** The conditions, one list per config: the same array for run and for the engine's lookahead. */
+function conditionsOf(config: RouteConfig): string[] {
+  let exprs = expressionLists.get(config);
+  if (!exprs) expressionLists.set(config, (exprs = config.routes.map((r) => r.when)));
+  return exprs;
+}
+
 export const node = defineNode({
   ...definition,
+  inputExpressions: (config) => conditionsOf(config as RouteConfig),
   async run(ctx): Promise<NodeResult> {
     const config = ctx.config as RouteConfig;
-    let exprs = expressionLists.get(config);
-    if (!exprs) expressionLists.set(config, (exprs = config.routes.map((r) => r.when)));
     // All conditions in one sandbox call; the message itself goes on as the text it came as.
-    const values = JSON.parse(await ctx.code.evaluate(exprs)) as unknown[];
+    const values = JSON.parse(await ctx.code.evaluate(conditionsOf(config))) as unknown[];
     const ports: string[] = [];
     for (let i = 0; i < values.length; i++) {
       if (!values[i]) continue;

@@ -27,6 +27,34 @@ export interface ContextServices {
 export interface SandboxPort {
   runFunction(source: string, scopeJson: string): Promise<string>;
   evaluate(expressions: readonly string[], scopeJson: string): Promise<string>;
+  /** runFunction, then expressions on its result (scope prefix + result + suffix); values null when they failed. */
+  runFunctionThen?(
+    source: string,
+    scopeJson: string,
+    then: { readonly expressions: readonly string[]; readonly prefix: string; readonly suffix: string },
+  ): Promise<{ readonly output: string; readonly values: string | null }>;
+}
+
+/** Values of the next node's input expressions, evaluated in the sandbox call of the node before it. */
+export interface Prefetched {
+  readonly expressions: readonly string[];
+  /** The scope they were evaluated on: this payload and these headers (params are the plan's). */
+  readonly payloadText: string;
+  readonly headersText: string | null;
+  readonly values: string;
+}
+
+/** Prefetched values handed to a chained step, kept beside it (the step type stays the store's). */
+const handedOn = new WeakMap<ClaimedStep, Prefetched>();
+
+export function handOn(step: ClaimedStep, prefetched: Prefetched): void {
+  handedOn.set(step, prefetched);
+}
+
+const SCOPE_PREFIX = '{"msg":{"payload":';
+
+function scopeSuffix(headersText: string | null, paramsText: string): string {
+  return `,"headers":${headersText ?? '{}'}},"params":${paramsText}}`;
 }
 
 /**
@@ -34,7 +62,7 @@ export interface SandboxPort {
  * payload is never parsed and re-stringified on its way into the isolate.
  */
 export function scopeText(payloadText: string, headersText: string | null, paramsText: string): string {
-  return `{"msg":{"payload":${payloadText},"headers":${headersText ?? '{}'}},"params":${paramsText}}`;
+  return SCOPE_PREFIX + payloadText + scopeSuffix(headersText, paramsText);
 }
 
 /**
@@ -46,6 +74,8 @@ class StepContext implements RunContext {
   private codeValue: CodeRunner | undefined;
   private stateValue: NodeState | undefined;
   private scope: string | undefined;
+  /** Set when this step's code call also evaluated the next node's input expressions. */
+  prefetched: Prefetched | undefined;
 
   constructor(
     private readonly step: ClaimedStep,
@@ -98,6 +128,24 @@ class StepContext implements RunContext {
   get code(): CodeRunner {
     return (this.codeValue ??= new StepCode(this.services.sandbox, this));
   }
+  /** The expressions of the node after this one, to evaluate with this step's code (see PlanNode.lookahead). */
+  get lookahead(): PlanNode['lookahead'] {
+    return this.planNode.lookahead;
+  }
+  /** The next node's scope around this step's result: prefix + result + suffix. */
+  nextScope(expressions: readonly string[]): { expressions: readonly string[]; prefix: string; suffix: string } {
+    return { expressions, prefix: SCOPE_PREFIX, suffix: scopeSuffix(this.step.headersText, this.plan.paramsText) };
+  }
+  /** Values of `expressions` on this step's input, when the step before evaluated them already. */
+  prefetchedFor(expressions: readonly string[]): string | undefined {
+    const p = handedOn.get(this.step);
+    if (!p || p.payloadText !== this.step.payloadText || p.headersText !== this.step.headersText) return undefined;
+    return sameList(p.expressions, expressions) ? p.values : undefined;
+  }
+  /** Called with this step's result and the values of the next node's expressions on it. */
+  keepPrefetched(expressions: readonly string[], payloadText: string, values: string): void {
+    this.prefetched = { expressions, payloadText, headersText: this.step.headersText, values };
+  }
   /** The sandbox scope of this step, spliced once from the texts the step holds. */
   scopeText(): string {
     return (this.scope ??= scopeText(this.step.payloadText, this.step.headersText, this.plan.paramsText));
@@ -134,11 +182,29 @@ class StepCode implements CodeRunner {
     private readonly context: StepContext,
   ) {}
   run(source: string): Promise<string> {
+    const lookahead = this.context.lookahead;
+    if (lookahead && this.sandbox.runFunctionThen) return this.runThen(source, lookahead.expressions);
     return this.sandbox.runFunction(source, this.context.scopeText());
   }
   evaluate(expressions: readonly string[]): Promise<string> {
+    const prefetched = this.context.prefetchedFor(expressions);
+    if (prefetched !== undefined) return Promise.resolve(prefetched);
     return this.sandbox.evaluate(expressions, this.context.scopeText());
   }
+  /** The code and the next node's conditions in one sandbox call (the result is handed on by the runner). */
+  private async runThen(source: string, expressions: readonly string[]): Promise<string> {
+    const then = this.context.nextScope(expressions);
+    const { output, values } = await this.sandbox.runFunctionThen!(source, this.context.scopeText(), then);
+    if (values !== null) this.context.keepPrefetched(expressions, output, values);
+    return output;
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
@@ -174,6 +240,6 @@ export function buildContext(
   attempt: number,
   signal: AbortSignal,
   services: ContextServices,
-): RunContext & { readonly parsedHeaders: unknown } {
+): RunContext & { readonly parsedHeaders: unknown; readonly prefetched: Prefetched | undefined } {
   return new StepContext(step, plan, node, attempt, signal, services);
 }

@@ -28,6 +28,16 @@ export interface PlanNode {
   /** Steps run longer than this are abandoned with a transient error. */
   readonly timeoutMs: number;
   readonly connection: unknown;
+  /**
+   * The node after this one, when this pure node has exactly one outgoing edge and the target is
+   * a pure node that declares its input expressions: this node's sandbox call evaluates them too.
+   */
+  readonly lookahead: Lookahead | null;
+}
+
+export interface Lookahead {
+  readonly nodeId: string;
+  readonly expressions: readonly string[];
 }
 
 export interface FlowPlan {
@@ -102,7 +112,12 @@ export function compilePlan(flow: Flow, options: PlanOptions): FlowPlan {
       timeoutMs:
         typeof config.timeoutMs === 'number' ? config.timeoutMs + 5_000 : (options.defaultStepTimeoutMs ?? 300_000),
       connection,
+      lookahead: null,
     });
+  }
+  for (const plan of nodes.values()) {
+    const lookahead = lookaheadOf(plan, nodes);
+    if (lookahead) nodes.set(plan.id, { ...plan, lookahead });
   }
   // A retry node's policy governs the nodes it feeds.
   for (const plan of nodes.values()) {
@@ -141,4 +156,20 @@ export function compilePlan(flow: Flow, options: PlanOptions): FlowPlan {
 /** Ports a node may send to: its successors, plus the error port when routed. */
 export function isErrorRouted(plan: PlanNode): boolean {
   return plan.node.onError === 'route' && (plan.successors.get(ERROR_PORT)?.length ?? 0) > 0;
+}
+
+function lookaheadOf(plan: PlanNode, nodes: ReadonlyMap<string, PlanNode>): Lookahead | null {
+  if (!plan.pure || plan.isTrigger) return null;
+  let only: Successor | undefined;
+  for (const edges of plan.successors.values()) {
+    for (const edge of edges) {
+      if (only) return null;
+      only = edge;
+    }
+  }
+  const next = only && nodes.get(only.nodeId);
+  const declare = next?.pure ? (next.def as NodeDefinition).inputExpressions : undefined;
+  if (!next || !declare) return null;
+  const expressions = declare(next.node.config as never);
+  return expressions.length === 0 ? null : { nodeId: next.id, expressions };
 }

@@ -10,7 +10,7 @@ import {
   type Reply,
 } from '@millrace/node-sdk';
 import { ERROR_PORT } from '@millrace/flow-model';
-import { buildContext, type ContextServices } from './context.ts';
+import { buildContext, handOn, type ContextServices, type Prefetched } from './context.ts';
 import { timeOfId } from './ids.ts';
 import { ancestorKey, childKey, nodeOfKey } from './keys.ts';
 import type { FlowPlan, PlanNode } from './plan.ts';
@@ -52,6 +52,8 @@ interface Executed {
   readonly error?: FlowError;
   /** The input headers object the node saw, to spot headers passed on unchanged. */
   readonly inputHeaders?: unknown;
+  /** The next node's input expressions, already evaluated on this step's result. */
+  readonly prefetched?: Prefetched | undefined;
 }
 
 /** Steps journaled in one transaction at most: bounds the work lost to a crash and the batch size. */
@@ -160,8 +162,13 @@ export async function executeChain(
     const lease = chain || (next.length > 0 && host.leaseNext(next.length));
     if (created) finished.add(step.key);
     done.push({ ex, next, outputText, counts, lease, created, chained: chain });
-    if (chain) for (const n of next) queue.push({ step: claimedStep(n, ex.step.runId, plan), created: n });
-    else if (lease) for (const n of next) later.push(claimedStep(n, ex.step.runId, plan));
+    if (chain) {
+      for (const n of next) {
+        const step = claimedStep(n, ex.step.runId, plan);
+        if (ex.prefetched && n.nodeId === ex.node.lookahead?.nodeId) handOn(step, ex.prefetched);
+        queue.push({ step, created: n });
+      }
+    } else if (lease) for (const n of next) later.push(claimedStep(n, ex.step.runId, plan));
   }
   const outcomes: StepOutcome[] = [];
   for (const d of done) {
@@ -297,7 +304,16 @@ async function execute(step: ClaimedStep, plan: FlowPlan, services: ContextServi
             }, node.timeoutMs);
           }),
         ]);
-    return { step, node, attempt, startedAt, endedAt: services.now(), result, inputHeaders: ctx.parsedHeaders };
+    return {
+      step,
+      node,
+      attempt,
+      startedAt,
+      endedAt: services.now(),
+      result,
+      inputHeaders: ctx.parsedHeaders,
+      prefetched: ctx.prefetched,
+    };
   } catch (e) {
     const error =
       e instanceof SyntaxError && !('code' in e) ? new DataError('PAYLOAD_NOT_JSON', e.message) : toFlowError(e);

@@ -125,6 +125,13 @@ export interface NodeDefinition<C extends TSchema = TSchema, I extends TSchema =
   I
 > {
   run(ctx: RunContext<Static<C>, Static<I>, K>): Promise<NodeResult>;
+  /**
+   * The expressions `run` evaluates on its input message, as the one list it hands to
+   * `ctx.code.evaluate` (for one config, always the same list). When the node before this one is
+   * pure and runs code, the engine evaluates them in that node's sandbox call and `evaluate`
+   * answers from it: one crossing into the sandbox instead of two, the same values.
+   */
+  inputExpressions?(config: Static<C>): readonly string[];
 }
 
 /** A node type: its spec plus one `run` function. Lives in `flow-nodes/<type>/run.ts`. */

@@ -57,6 +57,43 @@ describe.each([
     expect(await sandbox.evaluate([], scope)).toBe('[]');
   });
 
+  describe('runFunctionThen', () => {
+    const then = (expressions: string[]) => ({
+      expressions,
+      prefix: '{"msg":{"payload":',
+      suffix: ',"headers":{"lot":"B1"}},"params":{"warehouse":"WH-02"}}',
+    });
+
+    it('evaluates the next expressions on the function result, with the headers and params it is given', async () => {
+      const result = await sandbox.runFunctionThen(
+        'return { status: msg.payload.orderId === "PO-1" ? "completed" : "other", n: 2, dropped: undefined };',
+        scope,
+        then([
+          'msg.payload.status === "completed"',
+          'msg.payload.n * 10',
+          '"dropped" in msg.payload',
+          'msg.headers.lot',
+          'params.warehouse',
+        ]),
+      );
+      expect(JSON.parse(result.output)).toEqual({ status: 'completed', n: 2 });
+      expect(JSON.parse(result.values!)).toEqual([true, 20, false, 'B1', 'WH-02']);
+    });
+
+    it('still gives the output when the expressions fail, and no values', async () => {
+      for (const expressions of [['msg.payload.missing.deep'], ['(() => { while (true) {} })()'], ['a b']]) {
+        const result = await sandbox.runFunctionThen('return { n: 1 };', scope, then(expressions), { timeoutMs: 200 });
+        expect(result).toEqual({ output: '{"n":1}', values: null });
+      }
+    });
+
+    it('fails as runFunction does when the function fails', async () => {
+      const alone = await failure(sandbox.runFunction('throw new RangeError("bad lot");', scope));
+      const chained = await failure(sandbox.runFunctionThen('throw new RangeError("bad lot");', scope, then(['1'])));
+      expect(chained.toJSON()).toEqual(alone.toJSON());
+    });
+  });
+
   it('keeps a comment at the end of an expression from swallowing the rest', async () => {
     expect(JSON.parse(await sandbox.evaluate(['1 // one', '2'], scope))).toEqual([1, 2]);
   });

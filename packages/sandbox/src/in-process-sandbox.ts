@@ -11,7 +11,7 @@ import { compileError, envelopeError, timeoutError, unhandledError } from './err
 import { bootstrapSource, CODE_FILE, prepareExpressions, prepareFunction } from './source.ts';
 import type { PreparedSource } from './source.ts';
 import { DEFAULT_LIMITS, resolveLimits } from './types.ts';
-import type { Sandbox, SandboxLimits, SandboxStats } from './types.ts';
+import type { Sandbox, SandboxLimits, SandboxStats, ThenEvaluate } from './types.ts';
 
 type Runner = (scopeJson: string, maxOutputBytes: number) => string;
 
@@ -65,6 +65,23 @@ class InProcessSandbox implements Sandbox {
     const entry =
       this.expressions.get(key) ?? this.compile(this.expressions, key, prepareExpressions(expressions), lim);
     return this.call(entry, scopeJson, lim);
+  }
+
+  /** Two calls here: node:vm crossings are cheap, and the result is the same as chained. */
+  async runFunctionThen(
+    source: string,
+    scopeJson: string,
+    then: ThenEvaluate,
+    limits?: Partial<SandboxLimits>,
+  ): Promise<{ output: string; values: string | null }> {
+    const output = await this.runFunction(source, scopeJson, limits);
+    let values: string | null;
+    try {
+      values = await this.evaluate(then.expressions, then.prefix + output + then.suffix, limits);
+    } catch {
+      values = null;
+    }
+    return { output, values };
   }
 
   async close(): Promise<void> {

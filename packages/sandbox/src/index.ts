@@ -4,4 +4,4 @@ export { createInProcessSandbox } from './in-process-sandbox.ts';
 export type { InProcessSandboxOptions } from './in-process-sandbox.ts';
 export { bindCodeRunner } from './code-runner.ts';
 export { DEFAULT_LIMITS, scopeJson } from './types.ts';
-export type { Sandbox, SandboxLimits, SandboxStats } from './types.ts';
+export type { Sandbox, SandboxLimits, SandboxStats, ThenEvaluate } from './types.ts';

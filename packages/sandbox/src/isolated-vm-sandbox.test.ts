@@ -161,3 +161,21 @@ describe('isolated-vm sandbox lifecycle', () => {
     expect(sandbox.stats()).toEqual({ isolates: 1, compiled: 2, calls: 3, fallbacks: 0, recycled: 0 });
   });
 });
+
+describe('IsolatedVmSandbox.runFunctionThen', () => {
+  it('crosses into the isolate once for a function and the expressions after it', async () => {
+    const sandbox = create();
+    const then = {
+      expressions: ['msg.payload.n > 1'],
+      prefix: '{"msg":{"payload":',
+      suffix: ',"headers":{}},"params":{}}',
+    };
+    await sandbox.runFunctionThen('return { n: msg.payload.n + 1 };', scope, then);
+    const before = sandbox.stats().calls;
+    expect(await sandbox.runFunctionThen('return { n: msg.payload.n + 1 };', scope, then)).toEqual({
+      output: '{"n":2}',
+      values: '[true]',
+    });
+    expect(sandbox.stats().calls - before).toBe(1);
+  });
+});

@@ -11,7 +11,7 @@ import { compileError, envelopeError, memoryError, timeoutError, unhandledError 
 import { bootstrapSource, CODE_FILE, prepareExpressions, prepareFunction } from './source.ts';
 import type { PreparedSource } from './source.ts';
 import { DEFAULT_LIMITS, resolveLimits } from './types.ts';
-import type { Sandbox, SandboxLimits, SandboxStats } from './types.ts';
+import type { Sandbox, SandboxLimits, SandboxStats, ThenEvaluate } from './types.ts';
 
 export interface IsolatedVmSandboxOptions {
   /** Isolates per memory limit (default 2): while one is stuck in runaway code, the next serves. */
@@ -28,6 +28,7 @@ export interface IsolatedVmSandboxOptions {
 export const DEFAULT_SYNC_BUDGET_MS = 10;
 
 type Runner = (scopeJson: string, maxOutputBytes: number) => string;
+type ChainedRunner = (scopeJson: string, maxOutputBytes: number, prefix: string, suffix: string) => string;
 
 interface Entry {
   readonly runner: ivm.Reference<Runner>;
@@ -47,6 +48,9 @@ class Slot {
   readonly prepare: ivm.Reference<(fn: unknown, kind: string, checksJson: string, count: number) => Runner>;
   readonly functions = new Map<string, Entry>();
   readonly expressions = new Map<string, Entry>();
+  readonly chain: ivm.Reference<(first: unknown, next: unknown) => ChainedRunner>;
+  /** A function and the expressions after it, as one runner: keyed by source, NUL, expressions key. */
+  readonly chained = new Map<string, ivm.Reference<ChainedRunner>>();
   /** An asynchronous re-run is in flight: a sync call now would block the host until it ends. */
   busy = false;
 
@@ -55,9 +59,13 @@ class Slot {
     try {
       this.context = this.isolate.createContextSync();
       const script = this.isolate.compileScriptSync(bootstrapSource(false), { filename: 'millrace-prelude' });
-      const api = script.runSync(this.context, { reference: true }) as ivm.Reference<{ prepare: unknown }>;
+      const api = script.runSync(this.context, { reference: true }) as ivm.Reference<{
+        prepare: unknown;
+        chain: unknown;
+      }>;
       script.release();
       this.prepare = api.getSync('prepare', { reference: true }) as Slot['prepare'];
+      this.chain = api.getSync('chain', { reference: true }) as Slot['chain'];
       api.release();
     } catch (e) {
       this.isolate.dispose();
@@ -128,6 +136,60 @@ class IsolatedVmSandbox implements Sandbox {
     const entry =
       slot.expressions.get(key) ?? this.compile(slot, slot.expressions, key, prepareExpressions(expressions), lim);
     return this.call(slot, entry, scopeJson, lim);
+  }
+
+  async runFunctionThen(
+    source: string,
+    scopeJson: string,
+    then: ThenEvaluate,
+    limits?: Partial<SandboxLimits>,
+  ): Promise<{ output: string; values: string | null }> {
+    const lim = limits ? resolveLimits(this.limits, limits) : this.limits;
+    const slot = this.idleSlot(lim.memoryMb) ?? (await this.waitForSlot(lim.memoryMb));
+    const first =
+      slot.functions.get(source) ?? this.compile(slot, slot.functions, source, prepareFunction(source), lim);
+    const chained = this.chained(slot, source, first, then.expressions, lim);
+    // Expressions that do not compile: the next node reports that itself.
+    if (!chained) return { output: await this.call(slot, first, scopeJson, lim), values: null };
+    this.counters.calls++;
+    let out: string;
+    try {
+      out = chained.applySync(undefined, [scopeJson, lim.maxOutputBytes, then.prefix, then.suffix], {
+        timeout: Math.min(this.syncBudgetMs, lim.timeoutMs),
+      });
+    } catch {
+      // Over the sync budget, out of memory, or the expressions' doing: the function alone, as
+      // runFunction runs it (re-run asynchronously, recycled isolate). User code is pure: safe.
+      return { output: await this.runFunction(source, scopeJson, limits), values: null };
+    }
+    if (out.charCodeAt(0) === 1) throw envelopeError(out, first.prepared, lim);
+    const split = out.indexOf('\u0002');
+    const values = out.slice(split + 1);
+    return { output: out.slice(0, split), values: values.charCodeAt(0) === 1 ? null : values };
+  }
+
+  private chained(
+    slot: Slot,
+    source: string,
+    first: Entry,
+    expressions: readonly string[],
+    lim: SandboxLimits,
+  ): ivm.Reference<ChainedRunner> | undefined {
+    const key = expressionsKey(expressions);
+    const chainKey = source + '\u0000' + key;
+    const known = slot.chained.get(chainKey);
+    if (known) return known;
+    let next: Entry;
+    try {
+      next =
+        slot.expressions.get(key) ?? this.compile(slot, slot.expressions, key, prepareExpressions(expressions), lim);
+    } catch {
+      return undefined;
+    }
+    const runner = slot.chain.applySync(undefined, [first.runner.derefInto(), next.runner.derefInto()], {
+      result: { reference: true },
+    }) as ivm.Reference<ChainedRunner>;
+    return remember(slot.chained, chainKey, runner, (old) => old.release());
   }
 
   async close(): Promise<void> {

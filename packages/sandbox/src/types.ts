@@ -21,6 +21,13 @@ export interface SandboxStats {
   recycled: number;
 }
 
+/** Expressions to evaluate on a function's result, and how its result becomes their scope. */
+export interface ThenEvaluate {
+  readonly expressions: readonly string[];
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
 export interface Sandbox {
   /**
    * Runs a function body (user code ending in `return …`) with `msg`, `params` and `helpers` in
@@ -30,6 +37,20 @@ export interface Sandbox {
   runFunction(source: string, scopeJson: string, limits?: Partial<SandboxLimits>): Promise<string>;
   /** Evaluates several expressions over the same scope in one call; resolves to JSON text of the array of values. */
   evaluate(expressions: readonly string[], scopeJson: string, limits?: Partial<SandboxLimits>): Promise<string>;
+  /**
+   * runFunction, then `then.expressions` evaluated on its result the way the next node will
+   * evaluate them (scope `then.prefix + result + then.suffix`), in one call where the
+   * implementation can: a pure node and the conditions of the node after it cross into the
+   * sandbox once. `values` is what evaluate would give, or null when evaluating failed in any way
+   * (the next node then evaluates them itself and reports its own error). The function's own
+   * failures are those of runFunction.
+   */
+  runFunctionThen(
+    source: string,
+    scopeJson: string,
+    then: ThenEvaluate,
+    limits?: Partial<SandboxLimits>,
+  ): Promise<{ readonly output: string; readonly values: string | null }>;
   close(): Promise<void>;
   stats(): SandboxStats;
 }

@@ -230,7 +230,21 @@ function millracePrelude(helpers, options) {
     };
   }
 
-  const api = { prepare };
+  /**
+   * Two runners as one call: `first` (a function), then `next` (expressions) on the scope the next
+   * node will get, spliced as prefix + first's JSON text + suffix. One crossing instead of two.
+   * The result is first's text, or first's text, U+0002 and next's text (success or envelope):
+   * JSON text never holds a raw control character, so the host splits at the first U+0002.
+   */
+  function chain(first, next) {
+    return function runChained(scopeJson, maxBytes, prefix, suffix) {
+      const out = first(scopeJson, maxBytes);
+      if (out.charCodeAt(0) === 1) return out;
+      return out + '\u0002' + next(prefix + out + suffix, maxBytes);
+    };
+  }
+
+  const api = { prepare, chain };
   if (options.dispatch) {
     // node:vm applies its timeout only to a script run, so the in-process sandbox calls through
     // one fixed script that reads the armed call from here. Not a security boundary (see README).

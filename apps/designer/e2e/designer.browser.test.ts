@@ -240,6 +240,8 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     expect(await page.getByRole('button', { name: 'Replay', exact: true }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Discard', exact: true }).count()).toBe(0);
     expect(await page.getByLabel('Reason').count()).toBe(0);
+    // Nothing to select for: no checkboxes either.
+    expect(await page.getByRole('checkbox').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'designer-dead-letters-viewer.png') });
     expect(problems).toEqual([]);
     await page.close();

@@ -165,14 +165,17 @@ export function DeadLettersPage({ role }: { role: string }) {
           <caption>Open dead letters, the newest first</caption>
           <thead>
             <tr>
-              <th scope="col">
-                <input
-                  type="checkbox"
-                  aria-label="Select all dead letters"
-                  checked={allChecked}
-                  onChange={(e) => setChecked(e.target.checked ? new Set(letters.map((d) => d.id)) : new Set())}
-                />
-              </th>
+              {/* Selecting is for replay and discard: a role that may do neither gets no checkboxes. */}
+              {may && (
+                <th scope="col">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all dead letters"
+                    checked={allChecked}
+                    onChange={(e) => setChecked(e.target.checked ? new Set(letters.map((d) => d.id)) : new Set())}
+                  />
+                </th>
+              )}
               <th scope="col">Id</th>
               <th scope="col">Code</th>
               <th scope="col">Reason</th>
@@ -185,14 +188,16 @@ export function DeadLettersPage({ role }: { role: string }) {
           <tbody>
             {letters.map((d) => (
               <tr key={d.id} aria-selected={shown === d.id}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select dead letter ${d.id}`}
-                    checked={checked.has(d.id)}
-                    onChange={(e) => toggle(d.id, e.target.checked)}
-                  />
-                </td>
+                {may && (
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select dead letter ${d.id}`}
+                      checked={checked.has(d.id)}
+                      onChange={(e) => toggle(d.id, e.target.checked)}
+                    />
+                  </td>
+                )}
                 <td>
                   <button
                     type="button"

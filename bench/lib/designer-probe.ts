@@ -50,6 +50,8 @@ export const PROBE = `(() => {
       for (const el of document.querySelectorAll('.react-flow__node')) {
         if (el.style.visibility !== 'hidden') { job.nodes = true; break; }
       }
+      // A big flow far out is drawn as an overview: its node boxes count as painted nodes.
+      if (document.querySelector('.flow-overview .overview-nodes path')) job.nodes = true;
     }
     if (b.selectedAt === null && document.querySelector('.react-flow__node.selected')) job.selected = true;
     if (job.record || job.nodes || job.selected) {
@@ -115,6 +117,22 @@ export async function findPoint(page: Page, target: 'node' | 'pane'): Promise<Po
       candidates.sort((a, b) => a.d - b.d);
       for (const c of candidates.slice(0, 20))
         if (document.elementFromPoint(c.x, c.y)?.closest('.react-flow__node') === c.el) return { x: c.x, y: c.y };
+      // The overview of a big flow far out: a node box of its paths, nearest the middle first.
+      // Flow positions on screen: the pane's corner plus the viewport's transform (React Flow
+      // writes "translate(Xpx, Ypx) scale(Z)" on it).
+      const boxes = [];
+      const vp = document.querySelector('.react-flow__viewport');
+      const t = (vp?.style.transform.match(/-?[0-9]+(?:[.][0-9]+)?(?:e[-+]?[0-9]+)?/g) ?? []).map(Number);
+      if (t.length >= 3 && t[2] > 0)
+        for (const path of document.querySelectorAll('.flow-overview .overview-nodes path'))
+          for (const [, x, y, w, h] of path.getAttribute('d').matchAll(/M(-?[0-9.]+),(-?[0-9.]+)h(-?[0-9.]+)v(-?[0-9.]+)/g)) {
+            const px = r.left + t[0] + (Number(x) + Number(w) / 2) * t[2];
+            const py = r.top + t[1] + (Number(y) + Number(h) / 2) * t[2];
+            if (ok(px, py)) boxes.push({ x: px, y: py, d: (px - cx) ** 2 + (py - cy) ** 2 });
+          }
+      boxes.sort((a, b) => a.d - b.d);
+      for (const c of boxes.slice(0, 20))
+        if (document.elementFromPoint(c.x, c.y)?.closest('.overview-nodes')) return { x: c.x, y: c.y };
       return null;
     }
     for (let ring = 0; ring < 60; ring++)

@@ -120,7 +120,7 @@ async function timeToInteractive(page: Page): Promise<{ tti: number; nodesAt: nu
   if (!(await waitFor(page, NODES_PAINTED, 60_000)))
     throw new BenchError(`no node of the canvas painted within 60 s at ${page.url()}`);
   let clicks = 0;
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     const at = await findPoint(page, 'node');
     if (at) {
       clicks++;
@@ -128,6 +128,13 @@ async function timeToInteractive(page: Page): Promise<{ tti: number; nodesAt: nu
     }
     if (await waitFor(page, 'window.__bench.selectedAt != null', 250)) break;
     if (clicks > 40) throw new BenchError('clicking a node never selected it (no `.react-flow__node.selected`)');
+    // Bounded: a page that never shows a node to click fails in about 30 s rather than hanging.
+    if (tries > 120)
+      throw new BenchError(
+        `found no node to click within 30 s (${clicks} clicks) at ${page.url()}: ${await page.evaluate(
+          `JSON.stringify({ overview: document.querySelectorAll('.flow-overview').length, nodes: document.querySelectorAll('.react-flow__node').length, t: document.querySelector('.react-flow__viewport')?.style.transform, d: document.querySelector('.overview-nodes path')?.getAttribute('d')?.slice(0, 80) })`,
+        )}`,
+      );
   }
   const t = await startTimes(page);
   return { tti: t.selectedAt!, nodesAt: t.nodesAt!, clicks };

@@ -1,8 +1,21 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { Background, Controls, Position, ReactFlow, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  Position,
+  ReactFlow,
+  useReactFlow,
+  useStore,
+  type Edge,
+  type Node,
+  type ReactFlowInstance,
+  type ReactFlowState,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Flow } from '@millrace/flow-model';
 import { FlowMiniMap } from './canvas/FlowMiniMap.tsx';
+import { toneOf, type OverviewNode, type Tone } from './canvas/overview.ts';
+import { OverviewLayer } from './canvas/OverviewLayer.tsx';
 import { EDGE_TYPES, PORT_EDGE } from './canvas/PortEdge.tsx';
 import './canvas/canvas.css';
 import { positions } from './layout.ts';
@@ -95,6 +108,7 @@ export function FlowCanvas({
       if (o?.failed) classes.push('failed');
       const mark = highlight?.get(n.id);
       if (mark) classes.push(`diff-${mark}`);
+      const tone = toneOf({ failed: o?.failed, offPath: overlay !== undefined && !o, disabled: n.disabled, mark });
       return {
         id: n.id,
         position: at.get(n.id) ?? { x: 0, y: 0 },
@@ -103,6 +117,7 @@ export function FlowCanvas({
         ariaLabel: `${n.name ?? n.id} (${n.type})${mark ? `, ${mark}` : ''}${o ? `: ${o.failed ? 'failed here, ' : ''}${badgeText(o)}` : ''}`,
         className: classes.join(' '),
         data: {
+          tone,
           label: (
             <div className="node-label">
               <strong>{n.name ?? n.id}</strong>
@@ -162,10 +177,54 @@ export function FlowCanvas({
         {...(onNodeSelect ? { onNodeClick: (_e: unknown, node: Node) => onNodeSelect(node.id) } : {})}
         aria-label={`Canvas of ${flow.name} ${flow.version}`}
       >
+        <ReadOnlyOverview {...(onNodeSelect ? { onNodeSelect } : {})} />
         <FlowMiniMap label="Minimap of the flow" />
         <Controls showInteractive={false} />
         <Background />
       </ReactFlow>
     </div>
+  );
+}
+
+/** Above this many nodes, a flow zoomed below FAR_ZOOM is drawn as an overview (as in the editor). */
+const BIG_FLOW = 150;
+const FAR_ZOOM = 0.3;
+const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+const selectNodes = (s: ReactFlowState) => s.nodes;
+const selectEdges = (s: ReactFlowState) => s.edges;
+
+/**
+ * A big flow zoomed far out, read-only: the overview of canvas/OverviewLayer instead of 1,000
+ * node boxes (see canvas/overview.ts for why). A click selects a node, as a click on it does.
+ */
+function ReadOnlyOverview({ onNodeSelect }: { onNodeSelect?: (nodeId: string) => void }) {
+  const far = useStore(isFar);
+  const nodes = useStore(selectNodes);
+  const edges = useStore(selectEdges);
+  const rf = useReactFlow();
+  const shapes = useMemo((): OverviewNode[] => {
+    if (!far || nodes.length <= BIG_FLOW) return [];
+    return nodes.map((n) => {
+      const m = rf.getInternalNode(n.id)?.measured;
+      return {
+        id: n.id,
+        x: n.position.x,
+        y: n.position.y,
+        width: m?.width ?? 150,
+        height: m?.height ?? 40,
+        tone: n.selected ? 'selected' : ((n.data as { tone?: Tone }).tone ?? 'plain'),
+      };
+    });
+  }, [far, nodes, rf]);
+  if (shapes.length === 0) return null;
+  return (
+    <OverviewLayer
+      shapes={shapes}
+      edges={edges}
+      onPick={(id) => {
+        rf.setNodes((ns) => ns.map((n) => (n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
+        onNodeSelect?.(id);
+      }}
+    />
   );
 }

@@ -66,6 +66,7 @@ describe('overview hit test and drag', () => {
   it('gives the selection precedence over every other state', () => {
     expect(toneOf({ selected: true, failed: true, problems: true })).toBe('selected');
     expect(toneOf({ failed: true, problems: true })).toBe('failed');
+    expect(toneOf({ mark: 'removed', problems: true })).toBe('removed');
     expect(toneOf({ problems: true, disabled: true })).toBe('problem');
     expect(toneOf({ offPath: true, disabled: true })).toBe('off-path');
     expect(toneOf({})).toBe('plain');

@@ -33,18 +33,31 @@ export interface OverviewEdge {
 }
 
 /** How a node box is drawn, in the order a node's state decides it (the first that holds). */
-export const TONES = ['selected', 'failed', 'problem', 'off-path', 'disabled', 'plain'] as const;
+export const TONES = [
+  'selected',
+  'failed',
+  'added',
+  'removed',
+  'changed',
+  'problem',
+  'off-path',
+  'disabled',
+  'plain',
+] as const;
 export type Tone = (typeof TONES)[number];
 
 export function toneOf(n: {
   readonly selected?: boolean;
   readonly failed?: boolean;
+  /** How the node differs from another version (the visual diff of the history). */
+  readonly mark?: 'added' | 'removed' | 'changed';
   readonly problems?: boolean;
   readonly offPath?: boolean;
   readonly disabled?: boolean;
 }): Tone {
   if (n.selected) return 'selected';
   if (n.failed) return 'failed';
+  if (n.mark) return n.mark;
   if (n.problems) return 'problem';
   if (n.offPath) return 'off-path';
   if (n.disabled) return 'disabled';
@@ -82,7 +95,7 @@ export function overviewPaths(
   edges: readonly OverviewEdge[],
   shift?: Shift,
 ): OverviewPaths {
-  const out: Record<Tone, string> = { selected: '', failed: '', problem: '', 'off-path': '', disabled: '', plain: '' };
+  const out = Object.fromEntries(TONES.map((t) => [t, ''])) as Record<Tone, string>;
   const byId = new Map<string, OverviewNode>();
   for (const n of nodes) {
     byId.set(n.id, n);

@@ -28,6 +28,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import type { Catalog, CatalogNodeType, Flow, FlowNode, Problem } from '@millrace/flow-model';
 import { FlowMiniMap } from '../canvas/FlowMiniMap.tsx';
+import { OverviewLayer } from '../canvas/OverviewLayer.tsx';
 import { boundsOf } from '../canvas/minimap.ts';
 import { EDGE_TYPES } from '../canvas/PortEdge.tsx';
 import '../canvas/canvas.css';
@@ -35,9 +36,8 @@ import type { CanvasOverlay } from '../FlowCanvas.tsx';
 import type { Point } from '../layout.ts';
 import { checkConnection, type PortRef } from './compat.ts';
 import { NODE_TYPES } from './EditorNode.tsx';
-import { OverviewLayer } from './OverviewLayer.tsx';
 import { BIG_FLOW, FIT_MAX_ZOOM, openingViewport, viewportFor, type Viewport } from './estimate.ts';
-import { selectionKey, syncEdges, syncNodes, type EditorEdge, type EditorNode } from './rf-sync.ts';
+import { overviewShapes, selectionKey, syncEdges, syncNodes, type EditorEdge, type EditorNode } from './rf-sync.ts';
 
 /** What the editor asks of the canvas. */
 export interface CanvasHandle {
@@ -293,9 +293,13 @@ export function EditorCanvas(props: EditorCanvasProps) {
   // Only a big flow: a small one paints fast enough as it is, and its nodes stay in the
   // accessibility tree and the tab order at any zoom.
   const overview = far && nodes.length > BIG_FLOW;
+  const shapes = useMemo(
+    () => (overview ? overviewShapes(nodes, (id) => rf.getInternalNode(id)?.measured) : []),
+    [overview, nodes, rf],
+  );
   return (
     <div
-      className={`canvas editor-canvas${far ? ' far' : ''}${overview ? ' overview' : ''}`}
+      className={far ? 'canvas editor-canvas far' : 'canvas editor-canvas'}
       data-testid="editor-canvas"
       ref={wrapper}
     >
@@ -327,7 +331,12 @@ export function EditorCanvas(props: EditorCanvasProps) {
           aria-label={`Editable canvas of ${flow.name}`}
         >
           {overview && (
-            <OverviewLayer nodes={nodes} edges={edges} readOnly={readOnly} onPick={pick} onMove={moveInOverview} />
+            <OverviewLayer
+              shapes={shapes}
+              edges={edges}
+              onPick={pick}
+              {...(readOnly ? {} : { onMove: moveInOverview })}
+            />
           )}
           <FlowMiniMap label="Minimap of the flow" />
           <Controls showInteractive={false} showFitView={false}>

@@ -3,9 +3,10 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { CatalogNodeType, Flow, FlowEdge, FlowNode, Problem } from '@millrace/flow-model';
 import type { CanvasOverlay, NodeOverlay } from '../FlowCanvas.tsx';
+import { toneOf, type OverviewNode } from '../canvas/overview.ts';
 import { PORT_EDGE } from '../canvas/PortEdge.tsx';
 import { positions } from '../layout.ts';
-import { estimateNode } from './estimate.ts';
+import { estimateNode, NODE_WIDTH } from './estimate.ts';
 
 export const NODE_TYPE = 'millrace';
 
@@ -153,4 +154,30 @@ export function selectionKey(items: ReadonlyArray<{ id: string; selected?: boole
   let key = '';
   for (const n of items) if (n.selected) key += `${n.id}\n`;
   return key;
+}
+
+/** The editor's nodes as overview boxes (canvas/overview.ts), sized as React Flow measured them where it did. */
+export function overviewShapes(
+  nodes: readonly EditorNode[],
+  measured: (id: string) => { width?: number; height?: number } | undefined,
+): OverviewNode[] {
+  return nodes.map((n) => {
+    const m = measured(n.id);
+    const o = n.data.overlay;
+    return {
+      id: n.id,
+      x: n.position.x,
+      y: n.position.y,
+      width: m?.width ?? n.initialWidth ?? NODE_WIDTH,
+      height: m?.height ?? n.initialHeight ?? 60,
+      handles: n.handles,
+      tone: toneOf({
+        selected: n.selected,
+        failed: o?.failed,
+        problems: n.data.problems !== undefined,
+        offPath: n.data.overlayOn && !o,
+        disabled: n.data.node.disabled,
+      }),
+    };
+  });
 }

@@ -1,57 +1,33 @@
 import { memo, useMemo, useRef, useState, type MouseEvent, type PointerEvent } from 'react';
-import { useReactFlow, ViewportPortal, type ReactFlowInstance } from '@xyflow/react';
-import { dragSet, nodeAt, overviewPaths, toneOf, TONES, type OverviewNode, type Shift } from '../canvas/overview.ts';
+import { useReactFlow, ViewportPortal } from '@xyflow/react';
 import type { Point } from '../layout.ts';
-import type { EditorEdge, EditorNode } from './rf-sync.ts';
+import { dragSet, nodeAt, overviewPaths, TONES, type OverviewEdge, type OverviewNode, type Shift } from './overview.ts';
 
 export interface OverviewLayerProps {
-  readonly nodes: readonly EditorNode[];
-  readonly edges: readonly EditorEdge[];
-  readonly readOnly: boolean;
+  readonly shapes: readonly OverviewNode[];
+  readonly edges: readonly OverviewEdge[];
   /** A click on a node: select it alone, or toggle it with Shift, Ctrl or Cmd. */
   onPick(nodeId: string, additive: boolean): void;
-  /** Nodes dragged in the overview, at their new places. */
-  onMove(moves: ReadonlyMap<string, Point>): void;
+  /** Nodes dragged in the overview, at their new places; without it, nodes do not move. */
+  onMove?(moves: ReadonlyMap<string, Point>): void;
 }
 
 /** A press counts as a drag once the pointer went this far (screen pixels). */
 const DRAG_THRESHOLD = 4;
 
-type Flow = ReactFlowInstance<EditorNode, EditorEdge>;
-
-function shapeOf(n: EditorNode, rf: Flow): OverviewNode {
-  const measured = rf.getInternalNode(n.id)?.measured;
-  const o = n.data.overlay;
-  return {
-    id: n.id,
-    x: n.position.x,
-    y: n.position.y,
-    width: measured?.width ?? n.initialWidth ?? 180,
-    height: measured?.height ?? n.initialHeight ?? 60,
-    handles: n.handles,
-    tone: toneOf({
-      selected: n.selected,
-      failed: o?.failed,
-      problems: n.data.problems !== undefined,
-      offPath: n.data.overlayOn && !o,
-      disabled: n.data.node.disabled,
-    }),
-  };
-}
-
 /**
  * A big flow zoomed far out, drawn as a few paths (see canvas/overview.ts for why) while React
- * Flow's own nodes and edges are hidden (editor.css, `.overview`). Click a box to select its
- * node, drag it to move it (the selection moves with it), double-click to zoom in on it; drag
- * the empty pane to pan, as anywhere else.
+ * Flow's own nodes and edges are hidden (editor.css `.overview`, canvas.css). Click a box to
+ * select its node, drag it to move it (the selection moves with it; not on a read-only canvas),
+ * double-click to zoom in on it; drag the empty pane to pan, as anywhere else.
  */
-function OverviewLayerView({ nodes, edges, readOnly, onPick, onMove }: OverviewLayerProps) {
-  const rf = useReactFlow<EditorNode, EditorEdge>();
+function OverviewLayerView({ shapes, edges, onPick, onMove }: OverviewLayerProps) {
+  const rf = useReactFlow();
   const [shift, setShift] = useState<Shift | undefined>(undefined);
-  const shapes = useMemo(() => nodes.map((n) => shapeOf(n, rf)), [nodes, rf]);
   const paths = useMemo(() => overviewPaths(shapes, edges, shift), [shapes, edges, shift]);
   const press = useRef<
-    { hit: string; screen: Point; start: Point; additive: boolean; moving?: ReadonlySet<string> } | undefined
+    | { hit: string; screen: Point; start: Point; additive: boolean; moving?: ReadonlySet<string>; panned?: boolean }
+    | undefined
   >(undefined);
 
   const flowAt = (e: { clientX: number; clientY: number }) => rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
@@ -71,7 +47,12 @@ function OverviewLayerView({ nodes, edges, readOnly, onPick, onMove }: OverviewL
   };
   const onPointerMove = (e: PointerEvent<SVGGElement>) => {
     const p = press.current;
-    if (!p || readOnly) return;
+    if (!p) return;
+    if (!onMove) {
+      // Read-only: a drag from a box pans (React Flow does it), and is then no click.
+      p.panned ||= Math.hypot(e.clientX - p.screen.x, e.clientY - p.screen.y) >= DRAG_THRESHOLD;
+      return;
+    }
     if (!p.moving) {
       if (Math.hypot(e.clientX - p.screen.x, e.clientY - p.screen.y) < DRAG_THRESHOLD) return;
       p.moving = dragSet(shapes, p.hit);
@@ -83,7 +64,8 @@ function OverviewLayerView({ nodes, edges, readOnly, onPick, onMove }: OverviewL
     const p = press.current;
     press.current = undefined;
     if (!p) return;
-    if (!p.moving) {
+    if (p.panned) return;
+    if (!p.moving || !onMove) {
       onPick(p.hit, p.additive);
       return;
     }
@@ -114,13 +96,14 @@ function OverviewLayerView({ nodes, edges, readOnly, onPick, onMove }: OverviewL
         width={1}
         height={1}
         role="img"
-        aria-label={`Overview of ${nodes.length} nodes: zoom in to read them`}
-        data-nodes={nodes.length}
+        aria-label={`Overview of ${shapes.length} nodes: zoom in to read them`}
+        data-nodes={shapes.length}
       >
         <path className="overview-edges" d={paths.edges} />
         <path className="overview-edges selected" d={paths.selectedEdges} />
         <g
-          className="overview-nodes nopan"
+          // Where boxes do not move, a drag from one pans, as from a read-only node up close.
+          className={onMove ? 'overview-nodes nopan' : 'overview-nodes'}
           data-testid="overview-nodes"
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}

@@ -1,28 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFlows, readProfile } from './load.ts';
-import { startRuntime, type Runtime } from './host.ts';
+import { startFixtureRuntime } from './fixture-runtime.test-helper.ts';
+import type { Runtime } from './host.ts';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 let runtime: Runtime;
-const dir = mkdtempSync(join(tmpdir(), 'millrace-lookahead-'));
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const profile = readProfile(join(fixtures, 'P100.json'));
-  runtime = await startRuntime({
-    dataDir: dir,
-    flows: readFlows(join(fixtures, 'lookahead'), profile, 'P100.json'),
-    profile,
-    engine: { pollMs: 10 },
-  });
+  ({ runtime, close: stop } = await startFixtureRuntime('lookahead'));
 });
-afterAll(async () => {
-  await runtime.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stop());
 
 async function send(payload: unknown) {
   const accepted = await runtime.engine.accept(

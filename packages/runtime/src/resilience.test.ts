@@ -1,28 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFlows, readProfile } from './load.ts';
-import { startRuntime, type Runtime } from './host.ts';
+import { startFixtureRuntime } from './fixture-runtime.test-helper.ts';
+import type { Runtime } from './host.ts';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
-const dir = mkdtempSync(join(tmpdir(), 'millrace-resilience-'));
 let runtime: Runtime;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const profile = readProfile(join(fixtures, 'P100.json'));
-  runtime = await startRuntime({
-    dataDir: dir,
-    flows: readFlows(join(fixtures, 'resilience'), profile, 'P100.json'),
-    profile,
-    engine: { pollMs: 10 },
-  });
+  ({ runtime, close: stop } = await startFixtureRuntime('resilience'));
 });
-afterAll(async () => {
-  await runtime.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stop());
 
 async function run(flowId: string, payload: unknown) {
   const { runId } = await runtime.engine.accept(flowId, { payloadText: JSON.stringify(payload) });

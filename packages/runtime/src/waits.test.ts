@@ -1,33 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ingress } from './ingress.ts';
-import { readFlows, readProfile } from './load.ts';
-import { startRuntime, type Runtime } from './host.ts';
+import { startFixtureRuntime } from './fixture-runtime.test-helper.ts';
+import type { Runtime } from './host.ts';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 let runtime: Runtime;
 let ingress: Ingress;
 let base: string;
-const dir = mkdtempSync(join(tmpdir(), 'millrace-waits-'));
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const profile = readProfile(join(fixtures, 'P100.json'));
-  runtime = await startRuntime({
-    dataDir: dir,
-    flows: readFlows(join(fixtures, 'waits'), profile, 'P100.json'),
-    profile,
-    engine: { pollMs: 10 },
-  });
+  ({ runtime, close: stop } = await startFixtureRuntime('waits'));
   ingress = new Ingress({ engine: runtime.engine, routes: () => runtime.routes, port: 0 });
   base = `http://127.0.0.1:${await ingress.listen()}`;
 });
 afterAll(async () => {
   await ingress.close();
-  await runtime.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stop();
 });
 
 const post = async (path: string, body: unknown) =>

@@ -10,7 +10,9 @@
 // Env: BENCH_SECONDS (measured window per run, default 10), BENCH_WARMUP_SECONDS (default 3),
 // BENCH_QUICK=1 (1 s warm-up + 2 s window: a smoke run), BENCH_FULL_SYNC=1 (extra Millrace row with
 // MILLRACE_SQLITE_SYNC=full), MILLRACE_SYNC=<mode> (passed to Millrace as MILLRACE_SQLITE_SYNC),
-// BENCH_SYSTEMS=relay,nodered,millrace (subset to run), BENCH_VERBOSE=1 (echo the SUTs' output).
+// BENCH_SYSTEMS=relay,nodered,millrace (subset to run), BENCH_VERBOSE=1 (echo the SUTs' output),
+// BENCH_ROUNDS=N (run every system N times, in turn, and report the median run of each: on a shared
+// machine one system's speed moves by ±20 % within minutes, and interleaved rounds share the drift).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -36,8 +38,11 @@ const MEASURE_S = Number(env.BENCH_SECONDS ?? (QUICK ? 2 : 10));
 const CONCURRENCY = [10, 100];
 const READY_TIMEOUT_MS = { relay: 10_000, nodered: 30_000, millrace: 15_000 };
 const VERBOSE = env.BENCH_VERBOSE === '1';
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 1);
 const SYSTEMS = (env.BENCH_SYSTEMS ?? 'relay,nodered,millrace').split(',').map((s) => s.trim());
 if (!(WARMUP_S >= 0) || !(MEASURE_S > 0)) throw new Error('BENCH_SECONDS / BENCH_WARMUP_SECONDS must be numbers');
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 20)
+  throw new Error('BENCH_ROUNDS must be a whole number from 1 to 20');
 
 // ---------------------------------------------------------------------------------------------
 // Children: every process we start is recorded and killed (whole process group) on any exit.
@@ -428,7 +433,9 @@ const selected = systems.filter(
 const perRun = WARMUP_S + MEASURE_S;
 console.log(
   `webhook bench: ${selected.map((s) => s.label).join(', ')}; c=${CONCURRENCY.join(',')}; ` +
-    `${WARMUP_S} s warm-up + ${MEASURE_S} s measured per run (about ${Math.ceil(selected.length * CONCURRENCY.length * (perRun + 1) + 10)} s)`,
+    `${WARMUP_S} s warm-up + ${MEASURE_S} s measured per run` +
+    (ROUNDS > 1 ? `, ${ROUNDS} rounds (median run reported)` : '') +
+    ` (about ${Math.ceil(ROUNDS * selected.length * (CONCURRENCY.length * (perRun + 1) + 5) + 10)} s)`,
 );
 console.log(`  Node ${process.version}; event ${eventBytes} bytes, unique eventId per request`);
 console.log(pinning ? `  ${pinNote}` : `  WARNING: ${pinNote}`);
@@ -437,10 +444,25 @@ if (QUICK) console.log('  BENCH_QUICK=1: a smoke run. Node-RED needs a longer wa
 const { child: sink, port: sinkPort } = await startOwn('sink', 1, 'sink.mjs');
 const sinkOrigin = `http://127.0.0.1:${sinkPort}`;
 
-const results = {}; // key → { label, runs: { [c]: result }, error }
-for (const system of selected) {
-  const entry = { label: system.label, runs: {}, error: null };
-  results[system.key] = entry;
+const results = {}; // key → { label, runs: { [c]: result (the median round) }, rounds: { [c]: result[] }, error }
+for (const system of selected) results[system.key] = { label: system.label, runs: {}, rounds: {}, error: null };
+for (let round = 1; round <= ROUNDS; round++) {
+  if (ROUNDS > 1) console.log(`  round ${round} of ${ROUNDS}`);
+  for (const system of selected) {
+    const entry = results[system.key];
+    if (entry.error) continue; // a system that failed once is not tried again
+    await measureSystem(system, entry);
+  }
+}
+// The median round by req/s, whole (its latencies and CPU with it), so a row is one real run.
+for (const entry of Object.values(results)) {
+  for (const [c, runs] of Object.entries(entry.rounds)) {
+    const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+    entry.runs[c] = sorted[(sorted.length - 1) >> 1];
+  }
+}
+
+async function measureSystem(system, entry) {
   let sut;
   try {
     const started = await system.start(sinkOrigin);
@@ -450,7 +472,7 @@ for (const system of selected) {
     console.log(`  ${system.label}: answering after ${((Date.now() - t0) / 1000).toFixed(1)} s (${started.url})`);
     for (const c of CONCURRENCY) {
       const r = await runLoad(started.url, c, sut, sinkOrigin, sink.pid);
-      entry.runs[c] = r;
+      (entry.rounds[c] ??= []).push(r);
       const warn = [];
       if (r.errors) warn.push(`${r.errors} errors (first: ${r.firstError})`);
       if (r.forwarded < r.totalOk) warn.push(`only ${r.forwarded} of ${r.totalOk} answers reached the sink`);
@@ -528,8 +550,23 @@ for (const [a, b, label] of [
   console.log(`${label}  ${parts.join('   ')}`);
 }
 console.log('(throughput ratios at equal concurrency; n/a = a system was not available)');
+if (ROUNDS > 1) {
+  // Ratios within each round: the two systems ran minutes apart, so they share the machine's drift.
+  for (const c of CONCURRENCY) {
+    const m = results.millrace?.rounds[c] ?? [];
+    const n = results.nodered?.rounds[c] ?? [];
+    const per = m.slice(0, n.length).map((r, i) => r.rps / n[i].rps);
+    if (per.length === 0) continue;
+    const median = [...per].sort((a, b) => a - b)[(per.length - 1) >> 1];
+    console.log(
+      `Millrace / Node-RED by round, c=${c}: ${per.map((q) => `${q.toFixed(2)}×`).join(', ')} (median ${median.toFixed(2)}×)`,
+    );
+  }
+}
 const disturbed = Object.values(results).flatMap((e) =>
-  Object.values(e.runs).filter((r) => r.foreignCpu > 0.1 || r.stealCpu > 0.05 || r.errors > 0),
+  Object.values(e.rounds)
+    .flat()
+    .filter((r) => r.foreignCpu > 0.1 || r.stealCpu > 0.05 || r.errors > 0),
 );
 if (disturbed.length)
   console.log(

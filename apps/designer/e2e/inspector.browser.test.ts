@@ -216,7 +216,7 @@ describe.skipIf(!hasChromium)('node inspector in Chromium against the real serve
     await page.close();
   }, 120_000);
 
-  it('links each node to its reference page and the shell to the tutorial', async () => {
+  it('links each node to its reference page, and Help to the contents, the designer guide and the tutorial', async () => {
     const { page, problems } = await world.loggedIn('vic');
     await page.goto(`${world.server.url}/flows/inspect`);
     await page.getByTestId('editor-canvas').waitFor();
@@ -244,6 +244,11 @@ describe.skipIf(!hasChromium)('node inspector in Chromium against the real serve
       page.context().waitForEvent('page'),
       page.getByRole('link', { name: 'Help' }).click(),
     ]);
+    // Help opens the contents; the bar on every page leads to the designer guide and the tutorial.
+    await help.getByRole('heading', { level: 1, name: 'Millrace documentation' }).waitFor();
+    await help.getByRole('navigation', { name: 'Documentation' }).getByRole('link', { name: 'Designer guide' }).click();
+    await help.getByRole('heading', { level: 1, name: /designer/i }).waitFor();
+    await help.getByRole('navigation', { name: 'Documentation' }).getByRole('link', { name: 'Tutorial' }).click();
     await help.getByRole('heading', { level: 1, name: /first flow/i }).waitFor();
     await help.close();
     expect(referenceProblems).toEqual([]);

@@ -124,7 +124,7 @@ export function App() {
             </a>
           ))}
         </nav>
-        <a className="help" href="/api/docs/guide/tutorial" target="_blank" rel="noopener">
+        <a className="help" href="/api/docs/guide" target="_blank" rel="noopener">
           Help
         </a>
         <span className="who">

@@ -1,7 +1,7 @@
 /**
  * The documentation (`docs/`) as pages the designer can link to: the inspector's "Reference"
  * link opens a node type's page of the generated node reference, the shell's "Help" opens the
- * tutorial. Rendered on request from the Markdown files themselves, so what the browser shows is
+ * contents (docs/README.md), which lead to the tutorial and the designer guide. Rendered on request from the Markdown files themselves, so what the browser shows is
  * what the repository holds; relative links between the files become links between the pages,
  * and headings get GitHub's ids so `page.md#anchor` links land where they do on GitHub.
  */
@@ -101,7 +101,7 @@ nav{display:flex;gap:1rem;padding:.75rem 0;border-bottom:1px solid #dde;margin-b
 code,pre{font-family:ui-monospace,monospace;font-size:.88em}pre{background:#f4f5f7;padding:.75rem;overflow:auto}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #dde;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f5f7}.repo-link{text-decoration:underline dotted}</style></head>
-<body><nav aria-label="Documentation"><a href="${GUIDE_PATH}/tutorial">Tutorial</a><a href="${GUIDE_PATH}/nodes">Node reference</a><a href="${GUIDE_PATH}/operations">Operations</a><a href="${GUIDE_PATH}/flow-format">Flow format</a><a href="/api/docs">API</a><a href="/">Designer</a></nav>
+<body><nav aria-label="Documentation"><a href="${GUIDE_PATH}">Contents</a><a href="${GUIDE_PATH}/tutorial">Tutorial</a><a href="${GUIDE_PATH}/designer">Designer guide</a><a href="${GUIDE_PATH}/nodes">Node reference</a><a href="${GUIDE_PATH}/operations">Operations</a><a href="${GUIDE_PATH}/flow-format">Flow format</a><a href="/api/docs">API</a><a href="/">Back to the designer</a></nav>
 <main>${body}</main>
 </body></html>`;
 }

@@ -1,9 +1,10 @@
 import { useEffect, useRef } from 'react';
-import { SHORTCUTS } from './keys.ts';
+import { keysFor, onMac, SHORTCUTS } from './keys.ts';
 
 /** The keyboard shortcuts, in a modal dialog (Escape or the button closes it). */
 export function ShortcutsHelp({ onClose }: { onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const mac = onMac();
   useEffect(() => {
     const d = dialog.current;
     if (d && !d.open) d.showModal();
@@ -23,13 +24,14 @@ export function ShortcutsHelp({ onClose }: { onClose(): void }) {
           {SHORTCUTS.map(([keys, what]) => (
             <tr key={keys}>
               <td>
-                <kbd>{keys}</kbd>
+                <kbd>{keysFor(keys, mac)}</kbd>
               </td>
               <td>{what}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <p className="hint">{mac ? 'Ctrl works for ⌘ too.' : 'On a Mac, ⌘ works in place of Ctrl.'}</p>
       <button type="button" onClick={onClose} autoFocus>
         Close
       </button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandOf } from './keys.ts';
+import { commandOf, keysFor, onMac } from './keys.ts';
 
 const press = (key: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}) => ({
   key,
@@ -14,6 +14,16 @@ describe('keyboard shortcuts', () => {
     expect(commandOf(press('z', { ctrl: true }))).toBe('undo');
     expect(commandOf(press('Z', { ctrl: true, shift: true }))).toBe('redo');
     expect(commandOf(press('y', { ctrl: true }))).toBe('redo');
+  });
+
+  it('writes ⌘ for Ctrl in the help on a Mac, and leaves other keys alone', () => {
+    expect(keysFor('Ctrl+Shift+Z or Ctrl+Y', true)).toBe('⌘Shift+Z or ⌘Y');
+    expect(keysFor('Ctrl+Shift+Z or Ctrl+Y', false)).toBe('Ctrl+Shift+Z or Ctrl+Y');
+    expect(keysFor('Shift+click, Shift+drag', true)).toBe('Shift+click, Shift+drag');
+    expect(onMac({ platform: 'MacIntel' })).toBe(true);
+    expect(onMac({ platform: '', userAgent: 'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)' })).toBe(true);
+    expect(onMac({ platform: 'Linux x86_64' })).toBe(false);
+    expect(onMac({ platform: 'Win32' })).toBe(false);
   });
 
   it('takes ⌘ for Ctrl (macOS)', () => {

@@ -77,3 +77,13 @@ export const SHORTCUTS: ReadonlyArray<readonly [keys: string, what: string]> = [
   ['?', 'this help'],
   ['Escape', 'close this help; on the canvas, clear the selection'],
 ];
+
+/** The keys as written on this platform: on a Mac the shortcuts take ⌘ where others press Ctrl. */
+export function keysFor(keys: string, mac: boolean): string {
+  return mac ? keys.replace(/\bCtrl\+/g, '⌘') : keys;
+}
+
+/** Whether the browser runs on macOS (or iOS, whose keyboards have ⌘ too). */
+export function onMac(nav: { readonly platform?: string; readonly userAgent?: string } = navigator): boolean {
+  return /Mac|iPhone|iPad/.test(nav.platform || nav.userAgent || '');
+}

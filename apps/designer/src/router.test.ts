@@ -15,6 +15,7 @@ describe('deep links', () => {
       { page: 'dashboard' },
       { page: 'plants' },
       { page: 'packs' },
+      { page: 'users' },
       { page: 'audit' },
     ];
     for (const r of routes) expect(parseRoute(routePath(r))).toEqual(r);

@@ -14,10 +14,21 @@ export type Route =
   | { readonly page: 'dashboard' }
   | { readonly page: 'plants' }
   | { readonly page: 'packs' }
+  | { readonly page: 'users' }
   | { readonly page: 'audit' }
   | { readonly page: 'not-found'; readonly path: string };
 
-const SIMPLE = ['flows', 'runs', 'dead-letters', 'approvals', 'dashboard', 'plants', 'packs', 'audit'] as const;
+const SIMPLE = [
+  'flows',
+  'runs',
+  'dead-letters',
+  'approvals',
+  'dashboard',
+  'plants',
+  'packs',
+  'users',
+  'audit',
+] as const;
 
 /** The route of a URL path; `/` is the dashboard. Pure, so it is tested without a browser. */
 export function parseRoute(pathname: string): Route {

@@ -1,4 +1,4 @@
-// The admin and operations pages' API calls (runs, KPIs, plants, packs, secrets, audit).
+// The admin and operations pages' API calls (runs, KPIs, plants, packs, secrets, audit, users).
 import type { Problem } from '@millrace/flow-model';
 import { ApiError, call, type RunSummary } from '../api.ts';
 import type { ImportAnswer } from './packs.ts';
@@ -110,6 +110,15 @@ const e = encodeURIComponent;
 const withParam = (search: string, name: string, value: string | undefined) =>
   value === undefined ? search : `${search}${search ? '&' : '?'}${name}=${e(value)}`;
 
+/** A user as GET /api/users lists one (never a password or its hash). */
+export interface UserInfo {
+  readonly id: string;
+  readonly username: string;
+  readonly role: string;
+  readonly disabled: boolean;
+  readonly createdAt: string;
+}
+
 export const adminApi = {
   runs: (filters: RunFilters, before?: string, limit = 50) =>
     call<RunPage>(
@@ -155,6 +164,11 @@ export const adminApi = {
       'GET',
       `/api/audit${withParam(withParam(searchOf(filters, AUDIT_FILTERS), 'limit', String(limit)), 'beforeSeq', beforeSeq)}`,
     ),
+  users: () => call<{ users: UserInfo[] }>('GET', '/api/users').then((a) => a.users),
+  createUser: (username: string, role: string, password: string) =>
+    callWithProblems<UserInfo>('POST', '/api/users', { username, role, password }),
+  updateUser: (id: string, change: { role?: string; disabled?: boolean; password?: string }) =>
+    callWithProblems<UserInfo>('PATCH', `/api/users/${e(id)}`, change),
   verifyAudit: () =>
     callWithProblems<{ ok: true; rows: number; head: { seq: number; hash: string } | null }>(
       'GET',

@@ -561,6 +561,11 @@ if (ROUNDS > 1) {
     console.log(
       `Millrace / Node-RED by round, c=${c}: ${per.map((q) => `${q.toFixed(2)}×`).join(', ')} (median ${median.toFixed(2)}×)`,
     );
+    const tail = m.slice(0, n.length).map((r, i) => r.p99 / n[i].p99);
+    const tailMedian = [...tail].sort((a, b) => a - b)[(tail.length - 1) >> 1];
+    console.log(
+      `  p99 Millrace / Node-RED by round, c=${c}: ${tail.map((q) => q.toFixed(2)).join(', ')} (median ${tailMedian.toFixed(2)})`,
+    );
   }
 }
 const disturbed = Object.values(results).flatMap((e) =>

@@ -341,6 +341,62 @@ describe.skipIf(!hasChromium)('operations and admin pages in Chromium against th
     await page.close();
   }, 60_000);
 
+  it("lets any user make an API token, shows it once and revokes it after a confirmation; an admin sees everyone's", async () => {
+    const me = (token: string) =>
+      fetch(`${world.server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    const { page, problems } = await world.loggedIn('vic');
+    await page.getByRole('link', { name: 'API tokens', exact: true }).click();
+    await page.getByText('You have no API token.').waitFor();
+    await page.getByLabel('Token name').fill('CI script');
+    await page.getByLabel('Expires in days').fill('30');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('region', { name: 'New API token' });
+    const token = await shown.getByLabel('API token CI script').inputValue();
+    expect(token).toMatch(/^mr_/);
+    // The token acts as the user who made it, with their role.
+    const answer = await me(token);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ username: 'vic', role: 'viewer', via: 'token' });
+    await shot(page, 'tokens-new');
+    await shown.getByRole('button', { name: 'Done, I have copied it' }).click();
+
+    // Listed without the token itself, which the page does not hold any more.
+    const table = page.getByRole('table', { name: 'Your API tokens' });
+    const row = table.getByRole('row', { name: /CI script/ });
+    await row.waitFor();
+    expect(await page.content()).not.toContain(token);
+    expect(await row.getByRole('cell', { name: 'active', exact: true }).count()).toBe(1);
+    const expires = (await (await asAdmin('GET', '/api/tokens?all=1')).json()) as {
+      tokens: Array<{ name: string; expiresAt: string }>;
+    };
+    const days = (Date.parse(expires.tokens.find((t) => t.name === 'CI script')!.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+
+    // Revoking asks first; then the token stops working at once.
+    await row.getByRole('button', { name: 'Revoke CI script' }).click();
+    await row.getByRole('button', { name: 'Keep it' }).click();
+    expect((await me(token)).status).toBe(200);
+    await row.getByRole('button', { name: 'Revoke CI script' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke CI script' }).click();
+    await page.getByRole('status').getByText('CI script is revoked: it no longer works.').waitFor();
+    expect((await me(token)).status).toBe(401);
+    expect(await row.getByRole('cell', { name: 'revoked', exact: true }).count()).toBe(1);
+    expect(await row.getByRole('cell', { name: 'never', exact: true }).count()).toBe(0); // it was used: "last used" is set
+    await shot(page, 'tokens');
+    expect(problems).toEqual([]);
+    await page.close();
+
+    // An admin sees everyone's tokens, with their owners.
+    const admin = await world.loggedIn('admin');
+    await admin.page.getByRole('link', { name: 'API tokens', exact: true }).click();
+    await admin.page.getByLabel("Everyone's tokens").check();
+    const all = admin.page.getByRole('table', { name: "Everyone's API tokens" });
+    await all.getByRole('row', { name: /CI script vic/ }).waitFor();
+    expect(admin.problems).toEqual([]);
+    await admin.page.close();
+  }, 60_000);
+
   it('hides import, deploy, profile and secret controls from a viewer, and the audit log', async () => {
     const { page, problems } = await world.loggedIn('vic');
     const auditCalls: string[] = [];

@@ -5,6 +5,7 @@ import { AuditPage } from './admin/AuditPage.tsx';
 import { DashboardPage } from './admin/DashboardPage.tsx';
 import { PacksPage } from './admin/PacksPage.tsx';
 import { PlantsPage } from './admin/PlantsPage.tsx';
+import { TokensPage } from './admin/TokensPage.tsx';
 import { UsersPage } from './admin/UsersPage.tsx';
 import { DeadLettersPage } from './DeadLettersPage.tsx';
 import { FlowEditor } from './editor/FlowEditor.tsx';
@@ -15,7 +16,8 @@ import { linkProps, navigate, useRoute, type Route } from './router.ts';
 import { RunDetail } from './RunDetail.tsx';
 import { RunsPage } from './RunsPage.tsx';
 
-type NavPage = 'dashboard' | 'flows' | 'runs' | 'dead-letters' | 'approvals' | 'plants' | 'packs' | 'users' | 'audit';
+type NavPage =
+  'dashboard' | 'flows' | 'runs' | 'dead-letters' | 'approvals' | 'plants' | 'packs' | 'users' | 'tokens' | 'audit';
 
 /** The pages in the nav bar, and the roles that see them (the server enforces access anyway). */
 export const NAV: ReadonlyArray<{ page: NavPage; label: string; roles?: readonly string[] }> = [
@@ -27,6 +29,7 @@ export const NAV: ReadonlyArray<{ page: NavPage; label: string; roles?: readonly
   { page: 'plants', label: 'Plants' },
   { page: 'packs', label: 'Packs' },
   { page: 'users', label: 'Users', roles: ['admin'] },
+  { page: 'tokens', label: 'API tokens' },
   { page: 'audit', label: 'Audit log', roles: ['admin'] },
 ];
 
@@ -72,6 +75,8 @@ function PageOf({ route, user }: { route: Route; user: User }) {
       return <PacksPage role={user.role} />;
     case 'users':
       return <UsersPage role={user.role} me={user.username} />;
+    case 'tokens':
+      return <TokensPage role={user.role} />;
     case 'audit':
       return <AuditPage role={user.role} />;
     case 'not-found':

@@ -16,6 +16,7 @@ describe('deep links', () => {
       { page: 'plants' },
       { page: 'packs' },
       { page: 'users' },
+      { page: 'tokens' },
       { page: 'audit' },
     ];
     for (const r of routes) expect(parseRoute(routePath(r))).toEqual(r);

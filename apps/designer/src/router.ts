@@ -15,6 +15,7 @@ export type Route =
   | { readonly page: 'plants' }
   | { readonly page: 'packs' }
   | { readonly page: 'users' }
+  | { readonly page: 'tokens' }
   | { readonly page: 'audit' }
   | { readonly page: 'not-found'; readonly path: string };
 
@@ -27,6 +28,7 @@ const SIMPLE = [
   'plants',
   'packs',
   'users',
+  'tokens',
   'audit',
 ] as const;
 

@@ -1,4 +1,4 @@
-// The admin and operations pages' API calls (runs, KPIs, plants, packs, secrets, audit, users).
+// The admin and operations pages' API calls (runs, KPIs, plants, packs, secrets, audit, users, tokens).
 import type { Problem } from '@millrace/flow-model';
 import { ApiError, call, type RunSummary } from '../api.ts';
 import type { ImportAnswer } from './packs.ts';
@@ -119,6 +119,18 @@ export interface UserInfo {
   readonly createdAt: string;
 }
 
+/** An API token as listed: never the token itself. */
+export interface TokenInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+}
+
 export const adminApi = {
   runs: (filters: RunFilters, before?: string, limit = 50) =>
     call<RunPage>(
@@ -169,6 +181,14 @@ export const adminApi = {
     callWithProblems<UserInfo>('POST', '/api/users', { username, role, password }),
   updateUser: (id: string, change: { role?: string; disabled?: boolean; password?: string }) =>
     callWithProblems<UserInfo>('PATCH', `/api/users/${e(id)}`, change),
+  tokens: (everyone: boolean) =>
+    call<{ tokens: TokenInfo[] }>('GET', `/api/tokens${everyone ? '?all=1' : ''}`).then((a) => a.tokens),
+  createToken: (name: string, expiresInDays: number | undefined) =>
+    callWithProblems<{ id: string; name: string; token: string; expiresAt: string | null }>('POST', '/api/tokens', {
+      name,
+      ...(expiresInDays === undefined ? {} : { expiresInDays }),
+    }),
+  revokeToken: (id: string) => callWithProblems<void>('DELETE', `/api/tokens/${e(id)}`),
   verifyAudit: () =>
     callWithProblems<{ ok: true; rows: number; head: { seq: number; hash: string } | null }>(
       'GET',

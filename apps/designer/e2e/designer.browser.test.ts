@@ -259,7 +259,13 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     expect(await status.textContent()).toContain(`Dead letter ${b.id} replayed as run ${b.runId}.`);
     await page.getByRole('checkbox', { name: `Select dead letter ${c.id}` }).check();
     await page.getByLabel('Reason').fill('a test event');
+    // Discarding is final: it asks once more, and Cancel leaves the dead letter open.
     await page.getByRole('button', { name: 'Discard', exact: true }).click();
+    await page.getByRole('group', { name: 'Confirm the discard' }).getByRole('button', { name: 'Cancel' }).click();
+    const kept = (await (await asAdmin('GET', `/api/dead-letters/${c.id}`)).json()) as { status: string };
+    expect(kept.status).toBe('open');
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, discard 1 dead letter' }).click();
     await expect.poll(() => status.textContent()).toBe(`Dead letter ${c.id} discarded.`);
     await expect.poll(() => page.getByRole('checkbox', { name: `Select dead letter ${c.id}` }).count()).toBe(0);
     const after = (await (await asAdmin('GET', `/api/dead-letters/${c.id}`)).json()) as { status: string };

@@ -71,6 +71,8 @@ export function DeadLettersPage({ role }: { role: string }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<string[]>([]);
+  /** Discarding is final (a discarded dead letter cannot be replayed), so it asks once more. */
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const may = mayResolveDeadLetters(role);
 
   const load = () => {
@@ -100,6 +102,7 @@ export function DeadLettersPage({ role }: { role: string }) {
   const reasonOk = reason.trim().length >= MIN_REASON;
 
   const act = async (action: 'replay' | 'discard') => {
+    setConfirmDiscard(false);
     const ids = [...checked];
     if (ids.length === 0 || !reasonOk) return;
     setBusy(true);
@@ -239,9 +242,29 @@ export function DeadLettersPage({ role }: { role: string }) {
           <button type="submit" disabled={busy || checked.size === 0 || !reasonOk}>
             Replay
           </button>
-          <button type="button" disabled={busy || checked.size === 0 || !reasonOk} onClick={() => void act('discard')}>
-            Discard
-          </button>
+          {confirmDiscard ? (
+            <span role="group" aria-label="Confirm the discard">
+              <span>Discarded dead letters cannot be replayed; their runs end as discarded. </span>
+              <button
+                type="button"
+                disabled={busy || checked.size === 0 || !reasonOk}
+                onClick={() => void act('discard')}
+              >
+                {`Yes, discard ${checked.size} dead letter${checked.size === 1 ? '' : 's'}`}
+              </button>{' '}
+              <button type="button" onClick={() => setConfirmDiscard(false)}>
+                Cancel
+              </button>
+            </span>
+          ) : (
+            <button
+              type="button"
+              disabled={busy || checked.size === 0 || !reasonOk}
+              onClick={() => setConfirmDiscard(true)}
+            >
+              Discard
+            </button>
+          )}
         </form>
       )}
       {shown !== undefined && <Detail id={shown} />}

@@ -267,7 +267,7 @@ describe.skipIf(!hasChromium)('operations and admin pages in Chromium against th
     await page.close();
   }, 60_000);
 
-  it('lets an admin create a user, change the role, set a password and disable them; the last admin stays', async () => {
+  it('lets an admin create a user, change the role, set a password and disable them; the last admin stays, a second may step down', async () => {
     const login = (username: string, password: string) =>
       fetch(`${world.server.url}/api/auth/login`, {
         method: 'POST',
@@ -328,6 +328,29 @@ describe.skipIf(!hasChromium)('operations and admin pages in Chromium against th
     await expect.poll(() => table.getByLabel('Role of admin').inputValue()).toBe('admin');
     expect(await stored('admin')).toMatchObject({ role: 'admin', disabled: false });
     expect(await table.getByRole('button', { name: 'Disable admin' }).count()).toBe(0);
+
+    // With a second admin, an admin may step down; the header and pages follow at once.
+    const adminId = (await stored('admin'))!.id as string;
+    await table.getByLabel('Role of olga').selectOption('admin');
+    await status.getByText('olga is now admin.').waitFor();
+    await table.getByLabel('Role of admin').selectOption('analyst');
+    await page.getByText('Only admins manage users.').waitFor();
+    expect(await page.getByText('admin (analyst)').count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Users', exact: true }).count()).toBe(0);
+    // olga makes them admin again (the other tests of this file need the admin).
+    const olgaLogin = await fetch(`${world.server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'olga', password: 'olga second password' }),
+    });
+    const olgaCookie = olgaLogin.headers.get('set-cookie')!.split(';')[0]!;
+    const restored = await fetch(`${world.server.url}/api/users/${adminId}`, {
+      method: 'PATCH',
+      headers: { cookie: olgaCookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'admin' }),
+    });
+    expect(restored.status).toBe(200);
+    expect(await stored('admin')).toMatchObject({ role: 'admin' });
 
     // Every change is in the audit log, with who made it.
     const audit = (await (await asAdmin('GET', '/api/audit?action=user.update')).json()) as {

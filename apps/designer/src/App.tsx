@@ -49,7 +49,7 @@ function navOf(route: Route): NavPage | undefined {
   }
 }
 
-function PageOf({ route, user }: { route: Route; user: User }) {
+function PageOf({ route, user, onMeChanged }: { route: Route; user: User; onMeChanged(): void }) {
   switch (route.page) {
     case 'dashboard':
       return <DashboardPage role={user.role} />;
@@ -74,7 +74,7 @@ function PageOf({ route, user }: { route: Route; user: User }) {
     case 'packs':
       return <PacksPage role={user.role} />;
     case 'users':
-      return <UsersPage role={user.role} me={user.username} />;
+      return <UsersPage role={user.role} me={user.username} onMeChanged={onMeChanged} />;
     case 'tokens':
       return <TokensPage role={user.role} />;
     case 'audit':
@@ -144,7 +144,16 @@ export function App() {
         </button>
       </header>
       <main>
-        <PageOf route={route} user={user} />
+        <PageOf
+          route={route}
+          user={user}
+          onMeChanged={() =>
+            void api.me().then(
+              (u) => setUser(u ?? null),
+              () => setUser(null),
+            )
+          }
+        />
       </main>
     </div>
   );

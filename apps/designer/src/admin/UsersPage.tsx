@@ -122,7 +122,7 @@ function PasswordForm({ user, onSet }: { user: UserInfo; onSet(password: string)
   );
 }
 
-function UserTable({ me }: { me: string }) {
+function UserTable({ me, onMeChanged }: { me: string; onMeChanged(): void }) {
   const [users, setUsers] = useState<UserInfo[]>();
   const [loadError, setLoadError] = useState<unknown>();
   const [error, setError] = useState<unknown>();
@@ -146,6 +146,8 @@ function UserTable({ me }: { me: string }) {
       const updated = await adminApi.updateUser(user.id, patch);
       setUsers((list) => list?.map((u) => (u.id === updated.id ? updated : u)));
       setStatus(done);
+      // Your own role changed: the header, the pages and this one follow it at once.
+      if (updated.username === me && patch.role !== undefined) onMeChanged();
       return true;
     } catch (err) {
       setError(err);
@@ -274,7 +276,7 @@ function UserRow(props: {
 }
 
 /** Admins manage who may use Millrace and with which role; every change lands in the audit log. */
-export function UsersPage({ role, me }: { role: string; me: string }) {
+export function UsersPage({ role, me, onMeChanged }: { role: string; me: string; onMeChanged(): void }) {
   return (
     <section aria-labelledby="page-title" className="admin-page users-page">
       <div className="toolbar">
@@ -290,7 +292,7 @@ export function UsersPage({ role, me }: { role: string; me: string }) {
               </div>
             ))}
           </dl>
-          <UserTable me={me} />
+          <UserTable me={me} onMeChanged={onMeChanged} />
         </>
       ) : (
         <p>Only admins manage users.</p>

@@ -454,12 +454,13 @@ for (let round = 1; round <= ROUNDS; round++) {
     await measureSystem(system, entry);
   }
 }
+/** The middle item by `key` (the lower of the two middle ones for an even count: a real run, not a mean). */
+function median(items, key = (x) => x) {
+  return [...items].sort((a, b) => key(a) - key(b))[(items.length - 1) >> 1];
+}
 // The median round by req/s, whole (its latencies and CPU with it), so a row is one real run.
 for (const entry of Object.values(results)) {
-  for (const [c, runs] of Object.entries(entry.rounds)) {
-    const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-    entry.runs[c] = sorted[(sorted.length - 1) >> 1];
-  }
+  for (const [c, runs] of Object.entries(entry.rounds)) entry.runs[c] = median(runs, (r) => r.rps);
 }
 
 async function measureSystem(system, entry) {
@@ -555,16 +556,15 @@ if (ROUNDS > 1) {
   for (const c of CONCURRENCY) {
     const m = results.millrace?.rounds[c] ?? [];
     const n = results.nodered?.rounds[c] ?? [];
-    const per = m.slice(0, n.length).map((r, i) => r.rps / n[i].rps);
-    if (per.length === 0) continue;
-    const median = [...per].sort((a, b) => a - b)[(per.length - 1) >> 1];
+    const pairs = m.slice(0, n.length).map((r, i) => [r, n[i]]);
+    if (pairs.length === 0) continue;
+    const per = pairs.map(([a, b]) => a.rps / b.rps);
+    const tail = pairs.map(([a, b]) => a.p99 / b.p99);
     console.log(
-      `Millrace / Node-RED by round, c=${c}: ${per.map((q) => `${q.toFixed(2)}×`).join(', ')} (median ${median.toFixed(2)}×)`,
+      `Millrace / Node-RED by round, c=${c}: ${per.map((q) => `${q.toFixed(2)}×`).join(', ')} (median ${median(per).toFixed(2)}×)`,
     );
-    const tail = m.slice(0, n.length).map((r, i) => r.p99 / n[i].p99);
-    const tailMedian = [...tail].sort((a, b) => a - b)[(tail.length - 1) >> 1];
     console.log(
-      `  p99 Millrace / Node-RED by round, c=${c}: ${tail.map((q) => q.toFixed(2)).join(', ')} (median ${tailMedian.toFixed(2)})`,
+      `  p99 Millrace / Node-RED by round, c=${c}: ${tail.map((q) => q.toFixed(2)).join(', ')} (median ${median(tail).toFixed(2)})`,
     );
   }
 }

@@ -313,7 +313,7 @@ describe('http.request failures', () => {
     [null, 'null'],
     ['', 'an empty string'],
     ['..', '".."'],
-    [{ a: 1 }, 'a object'],
+    [{ a: 1 }, 'an object'],
   ])('refuses a path value of %j as a data error', async (value, described) => {
     const error = await failure(run({ path: '/lots/{{v}}' }, { code: fakeCode({ v: value }) }));
     expect(error).toBeInstanceOf(DataError);

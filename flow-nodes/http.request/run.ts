@@ -2,15 +2,14 @@ import type { Static } from '@sinclair/typebox';
 import {
   ConfigError,
   DataError,
-  InternalError,
   RemoteError,
   defineNode,
   emitText,
-  type CodeRunner,
   type Headers,
   type NodeResult,
 } from '@millrace/node-sdk';
 import { excerpt, statusError } from '../connections/http/classify.ts';
+import { describeValue, evaluateAll, partText } from '../shared/expressions.ts';
 import type { HttpClient, HttpQuery, HttpResponse } from '../connections/http/client.ts';
 import { definition } from './definition.ts';
 
@@ -116,24 +115,6 @@ function planRequest(config: Config, method: string): RequestPlan {
   return { expressions, path, query, body: bodyPlan, headers, keyHeader };
 }
 
-async function evaluateAll(code: CodeRunner, expressions: readonly string[]): Promise<unknown[]> {
-  if (expressions.length === 0) return [];
-  const text = await code.evaluate(expressions);
-  let values: unknown;
-  try {
-    values = JSON.parse(text);
-  } catch {
-    values = undefined;
-  }
-  if (!Array.isArray(values) || values.length !== expressions.length) {
-    throw new InternalError(
-      'SANDBOX_BAD_RESULT',
-      `The sandbox answered ${expressions.length} expressions with something other than ${expressions.length} values.`,
-    );
-  }
-  return values;
-}
-
 function fillPath(parts: readonly PathPart[], values: readonly unknown[]): string {
   let out = '';
   for (const part of parts) {
@@ -142,17 +123,12 @@ function fillPath(parts: readonly PathPart[], values: readonly unknown[]): strin
       continue;
     }
     const value = values[part.index];
-    const text =
-      typeof value === 'string'
-        ? value
-        : typeof value === 'number' || typeof value === 'boolean'
-          ? String(value)
-          : undefined;
+    const text = partText(value);
     // "." and ".." would be resolved as path steps, even encoded, and climb out of the base path.
     if (text === undefined || text === '' || text === '.' || text === '..') {
       throw new DataError(
         'HTTP_PATH_VALUE',
-        `The path part {{${part.expression}}} is ${describe(value)}; it needs a non-empty string or a number.`,
+        `The path part {{${part.expression}}} is ${describeValue(value)}; it needs a non-empty string or a number.`,
         {
           details: { expression: part.expression },
         },
@@ -258,12 +234,4 @@ function messageHeaders(answer: HttpResponse): Headers {
     if (value !== undefined) headers[name] = value;
   }
   return headers;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (typeof value === 'string') return `"${value}"`;
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

@@ -1,13 +1,6 @@
-import {
-  ConfigError,
-  InternalError,
-  defineNode,
-  emitText,
-  type CodeRunner,
-  type InputMessage,
-  type NodeResult,
-} from '@millrace/node-sdk';
+import { ConfigError, defineNode, emitText, type InputMessage, type NodeResult } from '@millrace/node-sdk';
 import type { MqttConnection } from '../connections/mqtt/client.ts';
+import { evaluateAll } from '../shared/expressions.ts';
 import { definition } from './definition.ts';
 import { fillTopic, planTopic } from './topic-template.ts';
 
@@ -56,22 +49,4 @@ function bodyOfMessage(message: InputMessage, format: 'json' | 'text'): Body {
 function bodyOfValue(value: unknown, format: 'json' | 'text'): Body {
   if (format === 'text' && typeof value === 'string') return { text: value, contentType: 'text/plain; charset=utf-8' };
   return { text: JSON.stringify(value ?? null), contentType: 'application/json' };
-}
-
-async function evaluateAll(code: CodeRunner, expressions: readonly string[]): Promise<unknown[]> {
-  if (expressions.length === 0) return [];
-  const text = await code.evaluate(expressions);
-  let values: unknown;
-  try {
-    values = JSON.parse(text);
-  } catch {
-    values = undefined;
-  }
-  if (!Array.isArray(values) || values.length !== expressions.length) {
-    throw new InternalError(
-      'SANDBOX_BAD_RESULT',
-      `The sandbox answered ${expressions.length} expressions with something other than ${expressions.length} values.`,
-    );
-  }
-  return values;
 }

@@ -1,4 +1,5 @@
 import { DataError } from '@millrace/node-sdk';
+import { describeValue, partText } from '../shared/expressions.ts';
 
 /** `{{ expr }}` in a topic; the expression may not contain "}}". */
 const TEMPLATE = /\{\{([\s\S]+?)\}\}/g;
@@ -32,28 +33,15 @@ export function fillTopic(parts: readonly TopicPart[], values: readonly unknown[
       continue;
     }
     const value = values[part.index];
-    const text =
-      typeof value === 'string'
-        ? value
-        : typeof value === 'number' || typeof value === 'boolean'
-          ? String(value)
-          : undefined;
+    const text = partText(value);
     if (text === undefined || text === '' || text.includes('+') || text.includes('#') || text.includes('\u0000')) {
       throw new DataError(
         'MQTT_TOPIC_INVALID',
-        `The topic part {{${part.expression}}} is ${describe(value)}; it needs a non-empty string or number without "+" or "#".`,
+        `The topic part {{${part.expression}}} is ${describeValue(value)}; it needs a non-empty string or number without "+" or "#".`,
         { details: { expression: part.expression } },
       );
     }
     out += text;
   }
   return out;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (typeof value === 'string') return `"${value}"`;
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

@@ -1,6 +1,6 @@
 import { DataError, InternalError, type CodeRunner } from '@millrace/node-sdk';
+import { describeValue } from '../shared/expressions.ts';
 import {
-  describe,
   keyPredicate,
   renderFilter,
   type Condition,
@@ -127,7 +127,7 @@ export function resolveFilter(filter: FilterPlan, values: Values): string {
 /** A create or patch body: a JSON object, or a DataError saying what it was instead. */
 export function checkBody(body: unknown, source: string): Record<string, unknown> {
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  throw new DataError('SAP_BODY_VALUE', `The body (${source}) is ${describe(body)}; it needs an object.`, {
+  throw new DataError('SAP_BODY_VALUE', `The body (${source}) is ${describeValue(body)}; it needs an object.`, {
     details: { source },
   });
 }
@@ -136,7 +136,7 @@ export function checkEtag(value: unknown, expression: string): string {
   if (typeof value === 'string' && value !== '') return value;
   throw new DataError(
     'SAP_ETAG_VALUE',
-    `The etag (${expression}) is ${describe(value)}; leave etag out to let SAP's 428 decide, or give the ETag read earlier.`,
+    `The etag (${expression}) is ${describeValue(value)}; leave etag out to let SAP's 428 decide, or give the ETag read earlier.`,
     { details: { expression } },
   );
 }

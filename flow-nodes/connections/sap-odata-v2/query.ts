@@ -1,3 +1,4 @@
+import { describeValue } from '../../shared/expressions.ts';
 import { decimalString, isDecimalString, rfc3339ToMs } from './convert.ts';
 
 /**
@@ -47,26 +48,28 @@ export function literal(value: unknown, type: LiteralType = 'auto'): Literal {
       if (typeof value === 'string') return ok(quote(value));
       if (typeof value === 'boolean') return ok(String(value));
       if (typeof value === 'number') return numberLiteral(value);
-      return fail(`is ${describe(value)}; it needs a string, a number, a boolean or null`);
+      return fail(`is ${describeValue(value)}; it needs a string, a number, a boolean or null`);
     case 'string':
       if (typeof value === 'string') return ok(quote(value));
       if (typeof value === 'number' && Number.isFinite(value)) return ok(quote(decimalString(value)));
-      return fail(`is ${describe(value)}; an Edm.String needs a string or a number`);
+      return fail(`is ${describeValue(value)}; an Edm.String needs a string or a number`);
     case 'int':
       if (typeof value === 'number' && Number.isSafeInteger(value)) return ok(String(value));
       if (typeof value === 'string' && /^-?\d{1,18}$/.test(value)) return ok(value);
-      return fail(`is ${describe(value)}; it needs a whole number`);
+      return fail(`is ${describeValue(value)}; it needs a whole number`);
     case 'decimal':
       if (typeof value === 'number' && Number.isFinite(value)) return ok(decimalString(value) + 'M');
       if (typeof value === 'string' && isDecimalString(value)) return ok(value.replace(/^\+/, '') + 'M');
-      return fail(`is ${describe(value)}; it needs a decimal number or a decimal string such as "100.000"`);
+      return fail(`is ${describeValue(value)}; it needs a decimal number or a decimal string such as "100.000"`);
     case 'boolean':
-      return typeof value === 'boolean' ? ok(String(value)) : fail(`is ${describe(value)}; it needs true or false`);
+      return typeof value === 'boolean'
+        ? ok(String(value))
+        : fail(`is ${describeValue(value)}; it needs true or false`);
     case 'datetime':
     case 'datetimeoffset': {
       const ms = instant(value);
       if (ms === undefined)
-        return fail(`is ${describe(value)}; it needs an RFC 3339 date-time such as "2024-03-01T06:00:00Z"`);
+        return fail(`is ${describeValue(value)}; it needs an RFC 3339 date-time such as "2024-03-01T06:00:00Z"`);
       const iso = new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
       // Edm.DateTime has no zone: the UTC wall time is sent, as SAP stores it.
       return ok(type === 'datetime' ? `datetime'${iso.slice(0, -1)}'` : `datetimeoffset'${iso}'`);
@@ -74,7 +77,7 @@ export function literal(value: unknown, type: LiteralType = 'auto'): Literal {
     case 'guid':
       return typeof value === 'string' && GUID.test(value)
         ? ok(`guid'${value}'`)
-        : fail(`is ${describe(value)}; it needs a GUID such as "005056a2-0b3e-1eda-9c8a-6f2b5d7e4c10"`);
+        : fail(`is ${describeValue(value)}; it needs a GUID such as "005056a2-0b3e-1eda-9c8a-6f2b5d7e4c10"`);
   }
 }
 
@@ -182,7 +185,7 @@ function renderCondition(c: Condition): Literal {
   const type = c.type ?? 'auto';
   if (op === 'in') {
     if (!Array.isArray(c.value) || c.value.length === 0)
-      return fail(`is ${describe(c.value)}; "in" needs a non-empty array`);
+      return fail(`is ${describeValue(c.value)}; "in" needs a non-empty array`);
     const items: string[] = [];
     for (const v of c.value as unknown[]) {
       const lit = literal(v, type);
@@ -227,13 +230,4 @@ export function ok(text: string): Literal {
 
 export function fail(problem: string): Literal {
   return { ok: false, problem };
-}
-
-export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
 }

@@ -1,4 +1,5 @@
-import { InternalError, type CodeRunner } from '@millrace/node-sdk';
+import type { CodeRunner } from '@millrace/node-sdk';
+import { evaluateAll } from '../expressions.ts';
 
 /**
  * Evaluates every expression of a step in one sandbox call (entering the sandbox costs more
@@ -20,22 +21,4 @@ export async function evaluateFields<K extends string>(
   const values = {} as Record<K, unknown>;
   names.forEach((name, i) => (values[name] = all[i]));
   return { values, extraValues: all.slice(names.length) };
-}
-
-export async function evaluateAll(code: CodeRunner, expressions: readonly string[]): Promise<unknown[]> {
-  if (expressions.length === 0) return [];
-  const text = await code.evaluate(expressions);
-  let values: unknown;
-  try {
-    values = JSON.parse(text);
-  } catch {
-    values = undefined;
-  }
-  if (!Array.isArray(values) || values.length !== expressions.length) {
-    throw new InternalError(
-      'SANDBOX_BAD_RESULT',
-      `The sandbox answered ${expressions.length} expressions with something other than ${expressions.length} values.`,
-    );
-  }
-  return values;
 }

@@ -1,4 +1,5 @@
 import { DataError, emit, type Headers, type InputMessage, type NodeResult } from '@millrace/node-sdk';
+import { describeValue } from '../expressions.ts';
 
 /**
  * How a business node hands its result on. `merge` (the default) keeps the message and adds
@@ -17,9 +18,9 @@ export function checkMergeable(message: InputMessage, mode: OutputMode, nodeType
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new DataError(
       code,
-      `${nodeType} adds its result to the payload, which must then be an object; it is ${describe(payload)}. ` +
+      `${nodeType} adds its result to the payload, which must then be an object; it is ${describeValue(payload)}. ` +
         'Set "output" to emit the result alone.',
-      { details: { payloadType: describe(payload) } },
+      { details: { payloadType: describeValue(payload) } },
     );
   }
 }
@@ -33,10 +34,4 @@ export function emitResult(
 ): NodeResult {
   const payload = mode === 'merge' ? { ...(message.payload as Record<string, unknown>), [key]: result } : result;
   return emit('out', payload, { ...message.headers, ...headers });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
 }

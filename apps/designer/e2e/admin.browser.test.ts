@@ -149,6 +149,19 @@ describe.skipIf(!hasChromium)('operations and admin pages in Chromium against th
     await page.getByRole('link', { name: `Open run ${other}` }).waitFor();
     expect(new URL(page.url()).search).toBe('');
 
+    // The menu's Runs link on a filtered list shows all runs, as its address says; Back returns
+    // to the search.
+    await page.getByLabel('Business key value').fill('B123');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByRole('link', { name: `Open run ${other}` }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.getByRole('link', { name: `Open run ${other}` }).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByLabel('Business key value').inputValue()).toBe('');
+    await page.goBack();
+    await expect.poll(() => page.getByRole('link', { name: `Open run ${other}` }).count()).toBe(0);
+    expect(await page.getByLabel('Business key value').inputValue()).toBe('B123');
+
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -254,6 +267,14 @@ describe.skipIf(!hasChromium)('operations and admin pages in Chromium against th
       .filter({ hasText: /^OK: the chain of \d+ records is intact/ })
       .waitFor();
     await shot(page, 'audit');
+
+    // The menu's link shows the whole log again, deployments included.
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await page
+      .getByRole('row', { name: /flow\.deploy/ })
+      .first()
+      .waitFor();
+    expect(await page.getByLabel('Action').inputValue()).toBe('');
 
     // The filter is a link: opened afresh, it shows the same records.
     await page.goto(`${world.server.url}/audit?action=flow.deploy`);

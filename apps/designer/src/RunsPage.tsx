@@ -1,22 +1,19 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { RunSummary } from './api.ts';
-import { adminApi, message } from './admin/api-admin.ts';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { adminApi } from './admin/api-admin.ts';
 import {
-  filtersFromSearch,
   isoToLocal,
   keysText,
   localToIso,
   RUN_FILTERS,
   RUN_STATUSES,
   runFilterProblems,
-  searchOf,
   type RunFilters,
 } from './admin/query.ts';
+import { useSearchPages } from './admin/search-pages.ts';
 import { linkProps } from './router.ts';
 import './admin/admin.css';
 
 const PAGE = 50;
-const fromUrl = (): RunFilters => filtersFromSearch(location.search, RUN_FILTERS);
 
 /**
  * The runs, newest first: filtered by flow, status, plant and accept time, and searched by a
@@ -24,14 +21,11 @@ const fromUrl = (): RunFilters => filtersFromSearch(location.search, RUN_FILTERS
  * is a link to share; "Load more" pages on with the server's `next`.
  */
 export function RunsPage() {
-  const [filters, setFilters] = useState<RunFilters>(fromUrl);
-  const [draft, setDraft] = useState<RunFilters>(filters);
-  const [runs, setRuns] = useState<RunSummary[]>();
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const list = useSearchPages(RUN_FILTERS, (f: RunFilters, before) =>
+    adminApi.runs(f, before, PAGE).then((page) => ({ items: page.runs, next: page.next })),
+  );
+  const { filters, draft, set, apply, items: runs, next, error, busy } = list;
   const [known, setKnown] = useState<{ flows: string[]; plants: string[] }>({ flows: [], plants: [] });
-  const seq = useRef(0);
   const ids = {
     flow: useId(),
     status: useId(),
@@ -42,27 +36,6 @@ export function RunsPage() {
     until: useId(),
   };
 
-  const load = (f: RunFilters, before?: string) => {
-    const mine = ++seq.current;
-    setError(undefined);
-    setBusy(true);
-    adminApi.runs(f, before, PAGE).then(
-      (page) => {
-        if (mine !== seq.current) return;
-        setRuns((old) => (before && old ? [...old, ...page.runs] : page.runs));
-        setNext(page.next);
-        setBusy(false);
-      },
-      (e: unknown) => {
-        if (mine !== seq.current) return;
-        setError(message(e));
-        if (!before) setRuns([]);
-        setBusy(false);
-      },
-    );
-  };
-
-  useEffect(() => load(filters), [filters]);
   // Suggestions for the flow and plant fields; the list works without them.
   useEffect(() => {
     Promise.all([adminApi.flows(), adminApi.plants()]).then(
@@ -70,35 +43,19 @@ export function RunsPage() {
       () => undefined,
     );
   }, []);
-  // The browser's back and forward buttons move between searches.
-  useEffect(() => {
-    const back = () => {
-      const f = fromUrl();
-      setFilters(f);
-      setDraft(f);
-    };
-    window.addEventListener('popstate', back);
-    return () => window.removeEventListener('popstate', back);
-  }, []);
 
-  const apply = (f: RunFilters) => {
-    const search = searchOf(f, RUN_FILTERS);
-    if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}`);
-    setFilters({ ...f });
-  };
   const problems = runFilterProblems(draft);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (problems.length === 0) apply(draft);
   };
-  const set = (name: keyof RunFilters, value: string) => setDraft((d) => ({ ...d, [name]: value }));
   const filtered = RUN_FILTERS.some((n) => filters[n]);
 
   return (
     <section aria-labelledby="runs-title" className="runs-page">
       <div className="toolbar">
         <h2 id="runs-title">Runs</h2>
-        <button type="button" onClick={() => load(filters)}>
+        <button type="button" onClick={list.refresh}>
           Refresh
         </button>
       </div>
@@ -183,13 +140,7 @@ export function RunsPage() {
           <button type="submit" disabled={problems.length > 0}>
             Search
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              setDraft({});
-              apply({});
-            }}
-          >
+          <button type="button" onClick={list.clear}>
             Clear filters
           </button>
         </div>
@@ -243,7 +194,7 @@ export function RunsPage() {
             </tbody>
           </table>
           {next && (
-            <button type="button" disabled={busy} onClick={() => load(filters, next)}>
+            <button type="button" disabled={busy} onClick={list.loadMore}>
               Load more runs
             </button>
           )}

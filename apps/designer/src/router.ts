@@ -86,18 +86,20 @@ export function navigate(route: Route | string): void {
   window.dispatchEvent(new Event(CHANGED));
 }
 
+/** Calls `listener` after navigate() and the browser's back and forward buttons; returns the unsubscribe. */
+export function onNavigate(listener: () => void): () => void {
+  window.addEventListener('popstate', listener);
+  window.addEventListener(CHANGED, listener);
+  return () => {
+    window.removeEventListener('popstate', listener);
+    window.removeEventListener(CHANGED, listener);
+  };
+}
+
 /** The current route, following navigate() and the browser's back and forward buttons. */
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.pathname));
-  useEffect(() => {
-    const update = () => setRoute(parseRoute(location.pathname));
-    window.addEventListener('popstate', update);
-    window.addEventListener(CHANGED, update);
-    return () => {
-      window.removeEventListener('popstate', update);
-      window.removeEventListener(CHANGED, update);
-    };
-  }, []);
+  useEffect(() => onNavigate(() => setRoute(parseRoute(location.pathname))), []);
   return route;
 }
 

@@ -1,11 +1,11 @@
-import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { adminApi, isAdmin, message, ProblemError, type AuditRecord } from './api-admin.ts';
-import { AUDIT_FILTERS, filtersFromSearch, isoToLocal, localToIso, searchOf, type AuditFilters } from './query.ts';
+import { Fragment, useId, useState, type FormEvent } from 'react';
+import { adminApi, isAdmin, ProblemError, type AuditRecord } from './api-admin.ts';
+import { AUDIT_FILTERS, isoToLocal, localToIso, type AuditFilters } from './query.ts';
+import { useSearchPages } from './search-pages.ts';
 import { Refusal } from './Problems.tsx';
 import './admin.css';
 
 const PAGE = 50;
-const fromUrl = (): AuditFilters => filtersFromSearch(location.search, AUDIT_FILTERS);
 
 type Verified = { ok: true; rows: number; head: { seq: number; hash: string } | null } | { ok: false; error: unknown };
 
@@ -73,13 +73,11 @@ function Details({ r }: { r: AuditRecord }) {
 }
 
 function AuditLog() {
-  const [filters, setFilters] = useState<AuditFilters>(fromUrl);
-  const [draft, setDraft] = useState<AuditFilters>(filters);
-  const [records, setRecords] = useState<AuditRecord[]>();
-  const [next, setNext] = useState<string | null>(null);
+  const list = useSearchPages(AUDIT_FILTERS, (f: AuditFilters, before) =>
+    adminApi.audit(f, before, PAGE).then((page) => ({ items: page.records, next: page.next })),
+  );
+  const { draft, set, apply, items: records, next, error, busy } = list;
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
-  const [error, setError] = useState<string>();
-  const seq = useRef(0);
   const ids = {
     action: useId(),
     actor: useId(),
@@ -89,34 +87,10 @@ function AuditLog() {
     until: useId(),
   };
 
-  const load = (f: AuditFilters, before?: string) => {
-    const mine = ++seq.current;
-    setError(undefined);
-    adminApi.audit(f, before, PAGE).then(
-      (page) => {
-        if (mine !== seq.current) return;
-        setRecords((old) => (before && old ? [...old, ...page.records] : page.records));
-        setNext(page.next);
-      },
-      (e: unknown) => {
-        if (mine !== seq.current) return;
-        setError(message(e));
-        if (!before) setRecords([]);
-      },
-    );
-  };
-  useEffect(() => load(filters), [filters]);
-
-  const apply = (f: AuditFilters) => {
-    const search = searchOf(f, AUDIT_FILTERS);
-    if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}`);
-    setFilters({ ...f });
-  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     apply(draft);
   };
-  const set = (name: keyof AuditFilters, value: string) => setDraft((d) => ({ ...d, [name]: value }));
   const toggle = (n: number) =>
     setOpen((o) => {
       const s = new Set(o);
@@ -182,13 +156,7 @@ function AuditLog() {
           <button type="submit" disabled={badTimes}>
             Filter
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              setDraft({});
-              apply({});
-            }}
-          >
+          <button type="button" onClick={list.clear}>
             Clear filters
           </button>
         </div>
@@ -259,7 +227,7 @@ function AuditLog() {
         </table>
       )}
       {next && (
-        <button type="button" onClick={() => load(filters, next)}>
+        <button type="button" disabled={busy} onClick={list.loadMore}>
           Load older records
         </button>
       )}

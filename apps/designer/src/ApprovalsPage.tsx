@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, maySign, type PendingApproval, type Signature } from './api.ts';
 import { age, MIN_REASON } from './DeadLettersPage.tsx';
-import { pretty } from './RunDetail.tsx';
+import { pretty } from './run-view.ts';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

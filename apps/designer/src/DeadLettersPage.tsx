@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, mayResolveDeadLetters, type DeadLetterDetail, type DeadLetterSummary } from './api.ts';
-import { pretty } from './RunDetail.tsx';
+import { pretty } from './run-view.ts';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTrace, TraceStep } from './api.ts';
 import { age } from './DeadLettersPage.tsx';
-import { overlayOf, pretty, stepFailed } from './RunDetail.tsx';
+import { overlayOf, pretty, stepFailed } from './run-view.ts';
 
 const step = (node: string, over: Partial<TraceStep> = {}): TraceStep => ({
   node,

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Flow } from '@millrace/flow-model';
 import type { RunSummary } from '../api.ts';
 import type { CanvasOverlay } from '../FlowCanvas.tsx';
-import { pretty } from '../RunDetail.tsx';
+import { pretty } from '../run-view.ts';
 import { lifecycleApi, type TestRunAnswer } from './api-lifecycle.ts';
 import { RefusalDetails } from './RefusalDetails.tsx';
 import {

@@ -3,7 +3,7 @@
 // input, output and error. Pure, so it is tested without a browser.
 import type { RunTrace, TraceStep } from '../api.ts';
 import type { CanvasOverlay } from '../FlowCanvas.tsx';
-import { overlayOf } from '../RunDetail.tsx';
+import { overlayOf } from '../run-view.ts';
 import type { TestRunCase } from './api-lifecycle.ts';
 
 export type JsonCase = Record<string, unknown> & { readonly name: string };

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { settled } from './canvas-helpers.ts';
-import { hasChromium, shot, startWorld, warnIfNoChromium, type DesignerWorld } from './harness.ts';
+import { hasChromium, ROOT, shot, startWorld, warnIfNoChromium, type DesignerWorld } from './harness.ts';
 
 /**
  * The flow editor in a real browser against the real server (issue 7): an analyst creates a flow
@@ -11,6 +13,13 @@ import { hasChromium, shot, startWorld, warnIfNoChromium, type DesignerWorld } f
  * a node added with the keyboard only; a viewer gets the same graph read-only. No console errors.
  */
 warnIfNoChromium('the flow editor browser test');
+
+// An event the demo flow parks at once (it fails the canonical check): no connection is called.
+const MALFORMED_EVENT = (
+  JSON.parse(readFileSync(join(ROOT, 'examples/batch-release/flows/batch-release.tests.json'), 'utf8')) as {
+    cases: Array<{ event: unknown }>;
+  }
+).cases[0]!.event;
 
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const handle = (page: Page, nodeId: string, side: 'in' | 'out', port: string) =>
@@ -257,6 +266,54 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     await page.getByRole('region', { name: 'Test run' }).waitFor();
     expect(await page.getByTestId('save-status').textContent()).toMatch(/Saved revision 1/);
     await shot(page, 'editor-test-run');
+
+    // A sample event's run, kept as a test case: saved with the draft, and it passes as a case.
+    const panel = page.getByRole('region', { name: 'Test run' });
+    await panel.getByLabel('Run', { exact: true }).selectOption('sample');
+    await panel.getByLabel('Sample event (JSON)').fill(JSON.stringify(MALFORMED_EVENT));
+    await panel.getByRole('button', { name: 'Run test' }).click();
+    await panel.getByText('passed (dead_lettered)').waitFor({ timeout: 30_000 });
+    const keep = panel.getByRole('form', { name: 'Keep as a test case' });
+    await keep.getByRole('button', { name: 'Keep as a test case' }).click();
+    await panel.getByRole('alert').getByText('give the test case a name').waitFor();
+    await keep.getByLabel('Name of the new test case').fill('an event without a lot is parked');
+    await keep.getByRole('button', { name: 'Keep as a test case' }).click();
+    await panel
+      .getByRole('status')
+      .getByText(/^Kept “an event without a lot is parked” as a test case/)
+      .waitFor();
+    await expect
+      .poll(async () => {
+        const d = (await (await world.asAdmin('GET', '/api/flows/batch-release/draft')).json()) as {
+          tests: { cases: Array<{ name: string; expect: Record<string, unknown> }> } | null;
+        };
+        return d.tests?.cases.find((c) => c.name === 'an event without a lot is parked')?.expect;
+      })
+      .toMatchObject({ status: 'dead_lettered', deadLetter: { node: 'malformed' } });
+    // The same name again is refused; the case runs as one of the draft's cases, and passes.
+    await keep.getByLabel('Name of the new test case').fill('an event without a lot is parked');
+    await keep.getByRole('button', { name: 'Keep as a test case' }).click();
+    await panel
+      .getByRole('alert')
+      .getByText(/exists already/)
+      .waitFor();
+    await panel.getByLabel('Run', { exact: true }).selectOption('case');
+    await panel.getByLabel('Test case', { exact: true }).selectOption('an event without a lot is parked');
+    await panel.getByRole('button', { name: 'Run test' }).click();
+    await panel.getByRole('button', { name: '✓ an event without a lot is parked' }).waitFor({ timeout: 30_000 });
+    await shot(page, 'editor-test-case-kept');
+    // Removed after a confirmation, and gone from the saved draft.
+    await panel.getByRole('button', { name: 'Remove this test case' }).click();
+    await panel.getByRole('button', { name: 'Yes, remove “an event without a lot is parked”' }).click();
+    await panel.getByRole('status').getByText('Removed the test case “an event without a lot is parked”.').waitFor();
+    await expect
+      .poll(async () => {
+        const d = (await (await world.asAdmin('GET', '/api/flows/batch-release/draft')).json()) as {
+          tests: { cases: Array<{ name: string }> } | null;
+        };
+        return (d.tests?.cases ?? []).map((c) => c.name);
+      })
+      .not.toContain('an event without a lot is parked');
 
     // Publish… (admin only) opens the publish dialog over the editor.
     await page.getByRole('button', { name: 'Publish…' }).click();

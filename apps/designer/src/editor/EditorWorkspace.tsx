@@ -56,6 +56,8 @@ export interface WorkspaceProps {
 export function EditorWorkspace(props: WorkspaceProps) {
   const { flowId, readOnly, catalog, role } = props;
   const [history, setHistory] = useState<History<Flow>>(() => createHistory(props.initialFlow));
+  // The draft's test cases: loaded with it, added to from a test run, saved with the flow.
+  const [tests, setTests] = useState<unknown>(props.tests);
   const historyRef = useRef(history);
   const flow = history.present;
   const canvas = useRef<CanvasHandle>(null);
@@ -108,7 +110,7 @@ export function EditorWorkspace(props: WorkspaceProps) {
     flowId,
     flow,
     initialFlow: props.initialFlow,
-    tests: props.tests,
+    tests,
     revision: props.revision,
     enabled: !readOnly,
     onSaved: validate,
@@ -453,7 +455,8 @@ export function EditorWorkspace(props: WorkspaceProps) {
             <TestRunPanel
               flowId={flowId}
               flow={flow}
-              tests={props.tests}
+              tests={tests}
+              {...(readOnly ? {} : { onTestsChange: setTests })}
               selectedNode={selectedNode?.id}
               onOverlay={setOverlay}
             />

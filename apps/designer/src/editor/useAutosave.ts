@@ -1,5 +1,5 @@
-// Draft autosave: a PUT of the draft ~800 ms after the last change, guarded by the revision it
-// started from. A 409 (someone else saved) stops saving and says so: never a silent overwrite.
+// Draft autosave: a PUT of the draft (the flow and its test cases) ~800 ms after the last change,
+// guarded by the revision it started from. A 409 (someone else saved) stops saving and says so: never a silent overwrite.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Flow } from '@millrace/flow-model';
 import { ApiError } from '../api.ts';
@@ -36,6 +36,7 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; 
   const flowRef = useRef(o.flow);
   flowRef.current = o.flow;
   const saved = useRef(o.initialFlow);
+  const savedTests = useRef(o.tests);
   const revision = useRef(o.revision);
   const inFlight = useRef<Promise<void> | undefined>(undefined);
   const stopped = useRef(false);
@@ -49,15 +50,17 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; 
     clearTimeout(timer.current);
     if (inFlight.current || stopped.current || !opts.current.enabled) return;
     const flow = flowRef.current;
-    if (flow === saved.current && !(force && revision.current === 0)) return;
+    const tests = opts.current.tests;
+    if (flow === saved.current && tests === savedTests.current && !(force && revision.current === 0)) return;
     let done = () => undefined as void;
     inFlight.current = new Promise<void>((resolve) => (done = resolve));
     setState((s) => ({ ...s, status: 'saving' }));
     try {
-      const r = await saveDraft(opts.current.flowId, { flow, tests: opts.current.tests, revision: revision.current });
+      const r = await saveDraft(opts.current.flowId, { flow, tests, revision: revision.current });
       revision.current = r.revision;
       saved.current = flow;
-      const more = flowRef.current !== flow;
+      savedTests.current = tests;
+      const more = flowRef.current !== flow || opts.current.tests !== tests;
       failed.current = false;
       setState({ status: more ? 'unsaved' : 'saved', revision: r.revision });
       opts.current.onSaved(r.revision, flow);
@@ -80,29 +83,36 @@ export function useAutosave(o: AutosaveOptions): SaveState & { saveNow(): void; 
   const flush = useCallback(async (): Promise<boolean> => {
     if (inFlight.current) await inFlight.current;
     await save(true);
-    return !stopped.current && flowRef.current === saved.current && revision.current > 0;
+    return (
+      !stopped.current &&
+      flowRef.current === saved.current &&
+      opts.current.tests === savedTests.current &&
+      revision.current > 0
+    );
   }, [save]);
 
   useEffect(() => {
-    if (!o.enabled || stopped.current || o.flow === saved.current) return;
+    if (!o.enabled || stopped.current || (o.flow === saved.current && o.tests === savedTests.current)) return;
     setState((s) => (s.status === 'unsaved' ? s : { ...s, status: 'unsaved' }));
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
-  }, [o.flow, o.enabled, save]);
+  }, [o.flow, o.tests, o.enabled, save]);
 
   // Leaving the page or the editor: one last save of what the debounce has not saved yet.
   useEffect(() => {
     const flush = () => {
       const c = opts.current;
-      if (!c.enabled || stopped.current || inFlight.current || flowRef.current === saved.current) return;
+      const unchanged = flowRef.current === saved.current && c.tests === savedTests.current;
+      if (!c.enabled || stopped.current || inFlight.current || unchanged) return;
       clearTimeout(timer.current);
       saveDraftOnExit(c.flowId, { flow: flowRef.current, tests: c.tests, revision: revision.current });
       saved.current = flowRef.current;
+      savedTests.current = c.tests;
     };
     // Changes that cannot be saved (the draft changed elsewhere, the server refused): ask first.
     const warn = (e: BeforeUnloadEvent) => {
-      if (opts.current.enabled && (stopped.current || failed.current) && flowRef.current !== saved.current)
-        e.preventDefault();
+      const changed = flowRef.current !== saved.current || opts.current.tests !== savedTests.current;
+      if (opts.current.enabled && (stopped.current || failed.current) && changed) e.preventDefault();
     };
     window.addEventListener('pagehide', flush);
     window.addEventListener('beforeunload', warn);

@@ -9,10 +9,13 @@ import {
   caseOutcome,
   casesOf,
   caseView,
+  keptCase,
   parseEvent,
   plantOfTests,
   recordedEvent,
   sampleCase,
+  withCase,
+  withoutCase,
   type JsonCase,
 } from './test-run.ts';
 import './lifecycle.css';
@@ -38,7 +41,8 @@ type Source = 'all' | 'case' | 'sample';
  * A test run of the saved draft (analyst, admin): all of the draft's test cases, one of them, or
  * a sample event (pasted, or taken from a recent run of the flow) with no expectations. Each case
  * passes or fails; the chosen case's run goes onto the canvas through `onOverlay`, and the
- * selected node's input, output and error are shown.
+ * selected node's input, output and error are shown. With `onTestsChange` (an editable draft), a
+ * sample event's run can be kept as a test case, and a test case removed.
  */
 export function TestRunPanel({
   flowId,
@@ -46,12 +50,14 @@ export function TestRunPanel({
   tests,
   selectedNode,
   onOverlay,
+  onTestsChange,
 }: {
   flowId: string;
   flow: Flow;
   tests: unknown;
   selectedNode?: string;
   onOverlay(overlay?: CanvasOverlay): void;
+  onTestsChange?(tests: unknown): void;
 }) {
   const id = useId();
   const cases = useMemo(() => casesOf(tests), [tests]);
@@ -69,7 +75,12 @@ export function TestRunPanel({
   const [runsError, setRunsError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [answer, setAnswer] = useState<{ result: TestRunAnswer; seq: number }>();
+  // `sample`: the sample case the answer ran, which can be kept as a test case.
+  const [answer, setAnswer] = useState<{ result: TestRunAnswer; seq: number; sample?: JsonCase }>();
+  const [keepName, setKeepName] = useState('');
+  // What the last change to the test cases did, or why it was refused.
+  const [casesNote, setCasesNote] = useState<{ ok: boolean; text: string }>();
+  const [removing, setRemoving] = useState(false);
   const [chosen, setChosen] = useState(0);
   const [picked, setPicked] = useState<string>();
 
@@ -125,7 +136,9 @@ export function TestRunPanel({
       const result = await lifecycleApi.testRun(flowId, sent, chosenPlant || undefined, live);
       const failed = result.cases.findIndex((c) => !c.ok);
       setChosen(failed >= 0 ? failed : 0);
-      setAnswer((a) => ({ result, seq: (a?.seq ?? 0) + 1 }));
+      const sample = source === 'sample' && list !== undefined ? list[0] : undefined;
+      setAnswer((a) => ({ result, seq: (a?.seq ?? 0) + 1, ...(sample ? { sample } : {}) }));
+      setCasesNote(undefined);
       const c = result.cases[failed >= 0 ? failed : 0];
       const steps = c?.trace?.steps ?? [];
       const stop = steps.find((s) => s.status === 'parked' || (s.error !== null && s.error !== undefined));
@@ -147,6 +160,34 @@ export function TestRunPanel({
     } catch (e) {
       setRunsError(message(e));
     }
+  };
+
+  const keep = () => {
+    const c = answer?.sample && answer.result.cases[0];
+    if (!answer?.sample || !c || !onTestsChange) return;
+    const kept = keptCase(answer.sample, c, flow, keepName);
+    const next = typeof kept === 'string' ? kept : withCase(tests, flowId, kept);
+    if (typeof next === 'string' || typeof kept === 'string') {
+      setCasesNote({ ok: false, text: typeof kept === 'string' ? kept : String(next) });
+      return;
+    }
+    onTestsChange(next);
+    setKeepName('');
+    setCasesNote({
+      ok: true,
+      text: `Kept “${kept.name}” as a test case: it is saved with the draft and must pass before each publish.`,
+    });
+  };
+
+  const remove = () => {
+    if (!onTestsChange) return;
+    const next = withoutCase(tests, caseName);
+    const left = casesOf(next);
+    onTestsChange(next);
+    setRemoving(false);
+    setCasesNote({ ok: true, text: `Removed the test case “${caseName}”.` });
+    setCaseName(left[0]?.name ?? '');
+    if (left.length === 0) setSource('sample');
   };
 
   const result = answer?.result;
@@ -172,13 +213,35 @@ export function TestRunPanel({
       {source === 'case' && (
         <div className="block">
           <label htmlFor={`${id}-test-case`}>Test case</label>
-          <select id={`${id}-test-case`} value={caseName} onChange={(e) => setCaseName(e.target.value)}>
+          <select
+            id={`${id}-test-case`}
+            value={caseName}
+            onChange={(e) => {
+              setCaseName(e.target.value);
+              setRemoving(false);
+            }}
+          >
             {cases.map((c) => (
               <option key={c.name} value={c.name}>
                 {c.name}
               </option>
             ))}
           </select>
+          {onTestsChange &&
+            (removing ? (
+              <span role="group" aria-label="Confirm removal">
+                <button type="button" onClick={remove}>
+                  Yes, remove “{caseName}”
+                </button>{' '}
+                <button type="button" onClick={() => setRemoving(false)}>
+                  Cancel
+                </button>
+              </span>
+            ) : (
+              <button type="button" onClick={() => setRemoving(true)} disabled={!caseName}>
+                Remove this test case
+              </button>
+            ))}
         </div>
       )}
       {source === 'sample' && (
@@ -291,6 +354,31 @@ export function TestRunPanel({
             : ''}
       </p>
       {error !== undefined && <RefusalDetails error={error} what="The test run was refused" />}
+      {answer?.sample && onTestsChange && (
+        <form
+          className="block keep-case"
+          aria-label="Keep as a test case"
+          onSubmit={(e) => {
+            e.preventDefault();
+            keep();
+          }}
+        >
+          <label htmlFor={`${id}-keep-name`}>Name of the new test case</label>
+          <input
+            id={`${id}-keep-name`}
+            value={keepName}
+            onChange={(e) => setKeepName(e.target.value)}
+            placeholder="what the case shows, e.g. a completed batch is inspected"
+          />
+          <button type="submit">Keep as a test case</button>
+          <small>expects what this run did: how it ended, the nodes it ran and did not, where it parked</small>
+        </form>
+      )}
+      {casesNote && (
+        <p role={casesNote.ok ? 'status' : 'alert'} className="status-line">
+          {casesNote.text}
+        </p>
+      )}
       {result && (
         <ul className="cases" aria-label="Test run cases">
           {result.cases.map((c, i) => (

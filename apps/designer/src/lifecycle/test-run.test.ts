@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTrace, TraceStep } from '../api.ts';
 import type { TestRunCase } from './api-lifecycle.ts';
-import { caseOutcome, casesOf, caseView, parseEvent, plantOfTests, recordedEvent, sampleCase } from './test-run.ts';
+import {
+  caseOutcome,
+  casesOf,
+  caseView,
+  keptCase,
+  parseEvent,
+  plantOfTests,
+  recordedEvent,
+  sampleCase,
+  withCase,
+  withoutCase,
+} from './test-run.ts';
 
 const step = (node: string, over: Partial<TraceStep> = {}): TraceStep => ({
   node,
@@ -100,5 +111,81 @@ describe('test runs', () => {
     expect(plantOfTests({ profile: '../profiles/P300.json' }, ['P100'])).toBeUndefined();
     expect(plantOfTests({}, ['P100'])).toBeUndefined();
     expect(plantOfTests(null, ['P100'])).toBeUndefined();
+  });
+
+  describe('keeping a sample run as a test case', () => {
+    const flow = {
+      nodes: [
+        { id: 'hook', type: 'trigger.webhook' },
+        { id: 'check', type: 'validate' },
+        { id: 'post', type: 'http.request' },
+        { id: 'reject', type: 'dead-letter' },
+      ],
+    };
+    const sample = sampleCase(
+      { lot: 'B1' },
+      { mocksFrom: { name: 'x', mocks: { erp: [] }, expect: {} }, trigger: 'hook' },
+    );
+    const ran = (status: string, steps: TraceStep[], ok = true): TestRunCase => ({
+      name: 'sample event',
+      ok,
+      failures: ok ? [] : ['erp: GET /x matched no canned answer (answered 501)'],
+      status,
+      durationMs: 5,
+      trace: { ...trace(steps), status },
+    });
+
+    it('expects what the run did: how it ended, the nodes it ran and those it did not', () => {
+      const kept = keptCase(
+        sample,
+        ran('succeeded', [step('check'), step('post'), step('post')]),
+        flow,
+        '  lot B1 goes through ',
+      );
+      expect(kept).toEqual({
+        name: 'lot B1 goes through',
+        event: { lot: 'B1' },
+        mocks: { erp: [] },
+        trigger: 'hook',
+        expect: { status: 'succeeded', visits: ['check', 'post'], skips: ['reject'] },
+      });
+    });
+
+    it('expects the dead letter where the run parked, with its code', () => {
+      const kept = keptCase(
+        sample,
+        ran('dead_lettered', [step('check'), step('reject', { status: 'parked', error: { code: 'BAD_LOT' } })]),
+        flow,
+        'a bad lot is parked',
+      );
+      expect(kept).toMatchObject({
+        expect: {
+          status: 'dead_lettered',
+          visits: ['check', 'reject'],
+          skips: ['post'],
+          deadLetter: { node: 'reject', code: 'BAD_LOT' },
+        },
+      });
+    });
+
+    it('refuses a run that failed, did not end, or a case without a name', () => {
+      expect(keptCase(sample, ran('succeeded', [step('check')], false), flow, 'x')).toMatch(/did not pass/);
+      expect(keptCase(sample, ran('running', [step('check', { status: 'leased' })]), flow, 'x')).toMatch(/did not end/);
+      expect(keptCase(sample, ran('succeeded', [step('check')]), flow, '  ')).toBe('give the test case a name');
+    });
+
+    it("adds the case to the draft's tests, keeping their profile, and refuses a name taken", () => {
+      const c = { name: 'new', event: 1, expect: {} };
+      expect(withCase(null, 'f', c)).toEqual({ schemaVersion: 1, flow: 'f', cases: [c] });
+      const tests = {
+        schemaVersion: 1,
+        flow: 'f',
+        profile: '../profiles/P100.json',
+        cases: [{ name: 'old', expect: {} }],
+      };
+      expect(withCase(tests, 'f', c)).toEqual({ ...tests, cases: [...tests.cases, c] });
+      expect(withCase(tests, 'f', { ...c, name: 'old' })).toBe('a test case named “old” exists already');
+      expect(withoutCase(tests, 'old')).toEqual({ ...tests, cases: [] });
+    });
   });
 });

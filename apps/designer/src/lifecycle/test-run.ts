@@ -91,3 +91,55 @@ export function plantOfTests(tests: unknown, plants: readonly string[]): string 
   const name = /([^/]+)\.json$/.exec(profile)?.[1];
   return plants.find((p) => p === name);
 }
+
+/**
+ * A sample event's test run kept as a test case: the event, trigger and canned answers it ran
+ * with, and what the run did as the expectation (how it ended, the nodes it ran, the nodes it did
+ * not, and where it parked). A string says why it cannot be kept: a case that would fail at once
+ * is no test.
+ */
+export function keptCase(
+  sample: JsonCase,
+  result: TestRunCase,
+  flow: { readonly nodes: ReadonlyArray<{ readonly id: string; readonly type: string }> },
+  name: string,
+): JsonCase | string {
+  const trimmed = name.trim();
+  if (trimmed === '') return 'give the test case a name';
+  if (!result.ok) return 'the run did not pass as it is (a request no canned answer matched?); fix that first';
+  const trace = result.trace;
+  if (!trace || (trace.status !== 'succeeded' && trace.status !== 'dead_lettered'))
+    return `the run did not end (it is ${trace?.status ?? 'not started'}); only a run that ended can be kept`;
+  const ran: string[] = [];
+  for (const s of trace.steps)
+    if ((s.status === 'done' || s.status === 'parked') && !ran.includes(s.node)) ran.push(s.node);
+  const skipped = flow.nodes
+    .filter((n) => !n.type.startsWith('trigger.') && !trace.steps.some((s) => s.node === n.id))
+    .map((n) => n.id);
+  const parked = trace.steps.find((s) => s.status === 'parked');
+  const code = (parked?.error as { code?: unknown } | null | undefined)?.code;
+  const expect: Record<string, unknown> = { status: trace.status };
+  if (ran.length > 0) expect.visits = ran;
+  if (skipped.length > 0) expect.skips = skipped;
+  if (trace.status === 'dead_lettered' && parked)
+    expect.deadLetter = { node: parked.node, ...(typeof code === 'string' ? { code } : {}) };
+  const { name: _sample, expect: _none, ...rest } = sample;
+  return { name: trimmed, ...rest, expect };
+}
+
+/**
+ * The draft's tests with one more case: a tests document for this flow (its other fields, such
+ * as the profile, kept). A string says why not: case names are unique in a tests document.
+ */
+export function withCase(tests: unknown, flowId: string, c: JsonCase): Record<string, unknown> | string {
+  const cases = casesOf(tests);
+  if (cases.some((x) => x.name === c.name)) return `a test case named “${c.name}” exists already`;
+  const doc = typeof tests === 'object' && tests !== null && !Array.isArray(tests) ? tests : {};
+  return { schemaVersion: 1, flow: flowId, ...doc, cases: [...cases, c] };
+}
+
+/** The draft's tests without the named case. */
+export function withoutCase(tests: unknown, name: string): Record<string, unknown> {
+  const doc = typeof tests === 'object' && tests !== null && !Array.isArray(tests) ? tests : {};
+  return { ...doc, cases: casesOf(tests).filter((c) => c.name !== name) };
+}

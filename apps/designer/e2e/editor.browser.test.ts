@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -333,6 +335,96 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
     expect(await analyst.page.getByRole('button', { name: 'Publish…' }).count()).toBe(0);
     expect(analyst.problems).toEqual([]);
     await analyst.page.close();
+  }, 120_000);
+
+  it("keeps a live run against a plant's own system as a test case whose canned answers are what the system said", async () => {
+    const received: string[] = [];
+    const system = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{"stored":"S-1"}'));
+    });
+    await new Promise<void>((resolve) => system.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(system.address() as AddressInfo).port}`;
+      const plant = await world.asAdmin('PUT', '/api/plants/P950', {
+        profile: {
+          schemaVersion: 1,
+          plant: 'P950',
+          name: 'Plant with a local system',
+          connections: { sink: { type: 'http', baseUrl, auth: { kind: 'none' } } },
+        },
+        reason: 'live test runs from the editor',
+      });
+      expect(plant.status, await plant.clone().text()).toBe(201);
+      const flow = {
+        schemaVersion: 1,
+        id: 'live-keep',
+        name: 'Live keep',
+        version: '0.1.0',
+        connections: { sink: { type: 'http' } },
+        nodes: [
+          { id: 'hook', type: 'trigger.webhook', version: 1, config: { mode: 'async', path: 'in' } },
+          {
+            id: 'send',
+            type: 'http.request',
+            version: 1,
+            connection: 'sink',
+            config: { method: 'POST', path: '/things' },
+          },
+        ],
+        edges: [{ id: 'e1', from: { node: 'hook', port: 'out' }, to: { node: 'send', port: 'in' } }],
+        layout: { hook: { x: 0, y: 0 }, send: { x: 250, y: 0 } },
+      };
+      expect((await world.asAdmin('PUT', '/api/flows/live-keep/draft', { flow })).status).toBe(200);
+
+      const { page, problems } = await world.loggedIn('ana');
+      await page.goto(`${world.server.url}/flows/live-keep`);
+      await page.getByTestId('editor-canvas').waitFor();
+      await page.getByRole('button', { name: 'Test run' }).click();
+      const panel = page.getByRole('region', { name: 'Test run' });
+      await panel.getByLabel('Sample event (JSON)').fill('{ "lot": "L-5" }');
+      await panel.getByLabel('Plant profile').selectOption('P950');
+      await panel.getByRole('checkbox', { name: /^Against P950's own systems/ }).check();
+      await panel.getByRole('button', { name: 'Run test' }).click();
+      await panel.getByText('passed (succeeded)').waitFor({ timeout: 30_000 });
+      expect(received).toEqual(['POST /things']);
+      const keep = panel.getByRole('form', { name: 'Keep as a test case' });
+      await keep.getByText(/what the plant’s systems answered in this live run/).waitFor();
+      await keep.getByLabel('Name of the new test case').fill('a lot is stored');
+      await keep.getByRole('button', { name: 'Keep as a test case' }).click();
+      await panel
+        .getByRole('status')
+        .getByText(/^Kept “a lot is stored”/)
+        .waitFor();
+      await expect
+        .poll(async () => {
+          const d = (await (await world.asAdmin('GET', '/api/flows/live-keep/draft')).json()) as {
+            tests: { cases: Array<{ name: string; mocks?: unknown }> } | null;
+          };
+          return d.tests?.cases.find((c) => c.name === 'a lot is stored')?.mocks;
+        })
+        .toEqual({
+          sink: [
+            {
+              request: { method: 'POST', path: '/things' },
+              response: { status: 201, json: { stored: 'S-1' } },
+              times: 1,
+            },
+          ],
+        });
+
+      // The kept case runs on its canned answers: the system is not asked again.
+      await panel.getByRole('checkbox', { name: /^Against P950's own systems/ }).uncheck();
+      await panel.getByLabel('Run', { exact: true }).selectOption('all');
+      await panel.getByRole('button', { name: 'Run test' }).click();
+      await panel.getByRole('button', { name: '✓ a lot is stored' }).waitFor({ timeout: 30_000 });
+      expect(received).toEqual(['POST /things']);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await new Promise<void>((resolve) => system.close(() => resolve()));
+    }
   }, 120_000);
 
   it('stays usable with 1,000 nodes and 1,200 edges: opens on its start, drags, undoes, fits all in view', async () => {

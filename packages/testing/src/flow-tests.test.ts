@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +106,80 @@ describe('flow tests', () => {
       { profile },
     );
     expect(result.cases[0]!.failures).toEqual([]);
+  });
+
+  it("records a live run's exchanges with the system, and they answer the same case as canned answers", async () => {
+    const seen: string[] = [];
+    const qms = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/oauth/token') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ access_token: 'live-token', token_type: 'Bearer', expires_in: 3600 }));
+        } else {
+          res.writeHead(201, { 'content-type': 'application/json', etag: 'W/"1"' });
+          res.end(JSON.stringify({ id: 'INSP-7' }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => qms.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(qms.address() as AddressInfo).port}`;
+    try {
+      const live: PlantProfile = {
+        ...profile,
+        connections: {
+          qms: {
+            type: 'http',
+            baseUrl: `${origin}/api`,
+            auth: {
+              kind: 'oauth2-client-credentials',
+              tokenUrl: `${origin}/oauth/token`,
+              clientId: 'mr',
+              clientSecret: { secret: 'QMS_SECRET' },
+            },
+          } as ConnectionBinding,
+        },
+      };
+      const expectation = {
+        status: 'succeeded' as const,
+        outputs: { result: { port: 'out', payload: { inspectionId: 'INSP-7' } } },
+      };
+      const first = await runFlowTests(
+        flow,
+        suite({ name: 'live', event: { eventId: 'E-7', lotId: 'L-7' }, expect: expectation }),
+        { profile: live, live: { secret: (name) => (name === 'QMS_SECRET' ? 's3cret' : undefined) } },
+      );
+      expect(first.cases[0]!.failures).toEqual([]);
+      // The system saw the real request, with the real token; the token request itself is not recorded.
+      expect(seen).toEqual(['POST /oauth/token ', 'POST /api/inspections Bearer live-token']);
+      const recorded = first.cases[0]!.recorded!;
+      expect(recorded).toEqual({
+        qms: [
+          {
+            request: { method: 'POST', path: '/api/inspections' },
+            response: { status: 201, headers: { etag: 'W/"1"' }, json: { id: 'INSP-7' } },
+            times: 1,
+          },
+        ],
+      });
+
+      const replayed = await runFlowTests(
+        flow,
+        suite({
+          name: 'kept',
+          event: { eventId: 'E-7', lotId: 'L-7' },
+          mocks: recorded as FlowTestCase['mocks'],
+          expect: { ...expectation, requests: { qms: [{ method: 'POST', path: '/api/inspections', times: 1 }] } },
+        }),
+        { profile },
+      );
+      expect(replayed.cases[0]!.failures).toEqual([]);
+      expect(replayed.cases[0]!.recorded).toBeUndefined();
+      expect(seen).toHaveLength(2);
+    } finally {
+      await new Promise<void>((resolve) => qms.close(() => resolve()));
+    }
   });
 
   it('runs only the cases whose name contains the filter', async () => {

@@ -4,6 +4,7 @@ import { flowHarness } from './flow-harness.ts';
 import { evaluate, matcherOf } from './flow-tests-expect.ts';
 import { inProcessBroker, type InProcessBroker } from './mqtt-broker.ts';
 import { recordedHttp, type Expectation, type RecordedHttp } from './recorded-http.ts';
+import { recordingProxy, type RecordedExchange, type RecordingProxy } from './recording-proxy.ts';
 import type { SandboxChoice } from './sandbox.ts';
 
 /**
@@ -20,7 +21,8 @@ export interface FlowTestsOptions {
   /**
    * Run against the systems the profile binds (a plant's simulators) instead of canned answers:
    * no recorded servers, no in-process broker, the cases' mocks ignored; secrets from `secret`.
-   * Expectations about requests cannot be checked then (nothing records them).
+   * Expectations about requests cannot be checked then; instead each HTTP slot's exchanges are
+   * recorded (`CaseResult.recorded`), ready to be kept as the case's canned answers.
    */
   readonly live?: { readonly secret: (name: string) => string | undefined };
 }
@@ -33,6 +35,8 @@ export interface CaseResult {
   readonly status: string | null;
   readonly durationMs: number;
   readonly trace?: RunTrace;
+  /** Live runs: per HTTP slot, what the flow exchanged with the system, as canned answers. */
+  readonly recorded?: Readonly<Record<string, readonly RecordedExchange[]>>;
 }
 
 export interface FlowTestsResult {
@@ -61,8 +65,20 @@ const ANY = 1_000_000;
 async function runCase(flow: Flow, c: FlowTestCase, options: FlowTestsOptions): Promise<CaseResult> {
   const started = Date.now();
   const mocks = new Map<string, Mock>();
+  const proxies = new Map<string, RecordingProxy>();
   let broker: InProcessBroker | undefined;
   try {
+    const liveConnections: Record<string, unknown> = { ...(options.profile?.connections ?? {}) };
+    if (options.live)
+      for (const [slot, bound] of Object.entries(liveConnections)) {
+        const b = bound as Record<string, unknown>;
+        if (!HTTP_TYPES.has(String(b.type)) || typeof b.baseUrl !== 'string') continue;
+        const base = new URL(b.baseUrl);
+        const auth = b.auth as Record<string, unknown> | undefined;
+        const proxy = await recordingProxy(base.origin, { skip: runnerOwn(String(b.type), auth) });
+        proxies.set(slot, proxy);
+        liveConnections[slot] = { ...b, baseUrl: `${proxy.origin}${base.pathname}${base.search}` };
+      }
     const connections: Record<string, Record<string, unknown>> = {};
     for (const [slot, declared] of Object.entries(options.live ? {} : (flow.connections ?? {}))) {
       const bound = options.profile?.connections?.[slot] as Record<string, unknown> | undefined;
@@ -84,7 +100,7 @@ async function runCase(flow: Flow, c: FlowTestCase, options: FlowTestsOptions): 
       plant: options.profile?.plant ?? 'TEST',
       name: options.profile?.name ?? 'Test plant',
       ...(options.profile?.params ? { params: options.profile.params } : {}),
-      connections: (options.live ? (options.profile?.connections ?? {}) : connections) as PlantProfile['connections'],
+      connections: (options.live ? liveConnections : connections) as PlantProfile['connections'],
     };
     const harness = await flowHarness(flow, {
       profile,
@@ -121,6 +137,7 @@ async function runCase(flow: Flow, c: FlowTestCase, options: FlowTestsOptions): 
         status: result.trace.status,
         durationMs: Date.now() - started,
         trace: result.trace,
+        ...(options.live ? { recorded: recordedBySlot(proxies) } : {}),
       };
     } finally {
       await harness.close();
@@ -137,6 +154,7 @@ async function runCase(flow: Flow, c: FlowTestCase, options: FlowTestsOptions): 
     };
   } finally {
     for (const m of mocks.values()) await m.server.close();
+    for (const p of proxies.values()) await p.close();
     await broker?.close();
   }
 }
@@ -150,6 +168,26 @@ interface Mock {
 
 const TOKEN_PATH = '/oauth/token';
 
+function recordedBySlot(proxies: ReadonlyMap<string, RecordingProxy>): Record<string, RecordedExchange[]> {
+  return Object.fromEntries([...proxies].map(([slot, p]) => [slot, [...p.exchanges]]));
+}
+
+/**
+ * The requests the runner answers by itself in a case (a SAP CSRF token fetch, an OAuth2 token
+ * request): not the flow's business, so neither checked nor recorded.
+ */
+function runnerOwn(
+  type: string,
+  auth: Record<string, unknown> | undefined,
+): (r: { method: string; url: string; headers: Record<string, unknown> }) => boolean {
+  const tokenPath = typeof auth?.tokenUrl === 'string' ? new URL(auth.tokenUrl).pathname : TOKEN_PATH;
+  return (r) =>
+    (type === 'sap-odata-v2' &&
+      (r.method === 'GET' || r.method === 'HEAD') &&
+      String(r.headers['x-csrf-token'] ?? '').toLowerCase() === 'fetch') ||
+    (auth?.kind === 'oauth2-client-credentials' && r.method === 'POST' && r.url.split('?')[0] === tokenPath);
+}
+
 /**
  * A recorded HTTP server standing in for one slot's system. The binding keeps the profile's
  * paths (so mock paths read like the real ones) with the mock's host and test credentials.
@@ -161,11 +199,6 @@ async function mockFor(
 ): Promise<Mock> {
   const auth = bound?.auth as Record<string, unknown> | undefined;
   const tokenPath = typeof auth?.tokenUrl === 'string' ? new URL(auth.tokenUrl).pathname : TOKEN_PATH;
-  const isCsrfFetch = (r: { method: string; headers: Record<string, unknown> }) =>
-    type === 'sap-odata-v2' &&
-    (r.method === 'GET' || r.method === 'HEAD') &&
-    String(r.headers['x-csrf-token'] ?? '').toLowerCase() === 'fetch';
-  const isToken = (r: { method: string; url: string }) => r.method === 'POST' && r.url.split('?')[0] === tokenPath;
   const automatic: Expectation[] = [];
   if (type === 'sap-odata-v2')
     automatic.push({
@@ -210,7 +243,7 @@ async function mockFor(
   return {
     server,
     binding,
-    auto: (r) => isCsrfFetch(r) || (auth?.kind === 'oauth2-client-credentials' && isToken(r)),
+    auto: runnerOwn(type, auth),
   };
 }
 

@@ -18,5 +18,7 @@ export { memoryNodeState } from './node-state.ts';
 export { nodeImplementation } from './implementations.ts';
 export type { SandboxChoice } from './sandbox.ts';
 export { runFlowTests } from './flow-tests.ts';
+export { recordingProxy } from './recording-proxy.ts';
+export type { RecordedExchange, RecordingProxy } from './recording-proxy.ts';
 export type { FlowTestsOptions, FlowTestsResult, CaseResult } from './flow-tests.ts';
 export { evaluate as evaluateFlowTestCase, contains as containsDeeply } from './flow-tests-expect.ts';

@@ -371,7 +371,12 @@ export function TestRunPanel({
             placeholder="what the case shows, e.g. a completed batch is inspected"
           />
           <button type="submit">Keep as a test case</button>
-          <small>expects what this run did: how it ended, the nodes it ran and did not, where it parked</small>
+          <small>
+            expects what this run did: how it ended, the nodes it ran and did not, where it parked;
+            {answer.result.cases[0]?.recorded
+              ? ' its canned answers are what the plant’s systems answered in this live run'
+              : ' its canned answers are those this run used'}
+          </small>
         </form>
       )}
       {casesNote && (

@@ -21,6 +21,8 @@ export interface TestRunCase {
   readonly status: string | null;
   readonly durationMs: number;
   readonly trace?: RunTrace;
+  /** A live run: per connection slot, the exchanges with the system, as canned answers. */
+  readonly recorded?: Readonly<Record<string, readonly unknown[]>>;
 }
 
 export interface TestRunAnswer {

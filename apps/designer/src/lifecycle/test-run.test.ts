@@ -168,6 +168,13 @@ describe('test runs', () => {
       });
     });
 
+    it("takes a live run's recorded exchanges as the case's canned answers", () => {
+      const exchange = { request: { method: 'GET', path: '/orders/1' }, response: { status: 200, json: {} }, times: 1 };
+      const live = { ...ran('succeeded', [step('check'), step('post')]), recorded: { erp: [exchange], qms: [] } };
+      expect(keptCase(sample, live, flow, 'live')).toMatchObject({ mocks: { erp: [exchange] } });
+      expect(keptCase(sample, { ...live, recorded: { qms: [] } }, flow, 'live')).not.toHaveProperty('mocks');
+    });
+
     it('refuses a run that failed, did not end, or a case without a name', () => {
       expect(keptCase(sample, ran('succeeded', [step('check')], false), flow, 'x')).toMatch(/did not pass/);
       expect(keptCase(sample, ran('running', [step('check', { status: 'leased' })]), flow, 'x')).toMatch(/did not end/);

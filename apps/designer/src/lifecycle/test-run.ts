@@ -94,7 +94,7 @@ export function plantOfTests(tests: unknown, plants: readonly string[]): string 
 
 /**
  * A sample event's test run kept as a test case: the event, trigger and canned answers it ran
- * with, and what the run did as the expectation (how it ended, the nodes it ran, the nodes it did
+ * with (a live run's: the exchanges recorded with the plant's systems), and what the run did as the expectation (how it ended, the nodes it ran, the nodes it did
  * not, and where it parked). A string says why it cannot be kept: a case that would fail at once
  * is no test.
  */
@@ -123,8 +123,10 @@ export function keptCase(
   if (skipped.length > 0) expect.skips = skipped;
   if (trace.status === 'dead_lettered' && parked)
     expect.deadLetter = { node: parked.node, ...(typeof code === 'string' ? { code } : {}) };
-  const { name: _sample, expect: _none, ...rest } = sample;
-  return { name: trimmed, ...rest, expect };
+  const { name: _sample, expect: _none, mocks: given, ...rest } = sample;
+  const recorded = result.recorded && Object.entries(result.recorded).filter(([, exchanges]) => exchanges.length > 0);
+  const mocks = recorded ? (recorded.length > 0 ? Object.fromEntries(recorded) : undefined) : given;
+  return { name: trimmed, ...rest, ...(mocks !== undefined ? { mocks } : {}), expect };
 }
 
 /**

@@ -289,8 +289,15 @@ describe('the life of a flow', () => {
         ok: boolean;
         status: string;
         trace: { steps: Array<{ node: string }> };
+        recorded: Record<string, unknown[]>;
       }>;
       expect(result).toMatchObject({ ok: true, status: 'succeeded' });
+      // What the system answered, recorded as canned answers a test case can keep.
+      expect(result!.recorded).toEqual({
+        sink: [
+          { request: { method: 'POST', path: '/things' }, response: { status: 201, json: { stored: true } }, times: 1 },
+        ],
+      });
       expect(result!.trace.steps.map((st) => st.node)).toContain('send');
       // The request reached the plant's system itself, not a canned answer.
       expect(received).toHaveLength(1);

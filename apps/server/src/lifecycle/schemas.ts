@@ -79,6 +79,27 @@ export const TestRunAnswer = Type.Object({
       status: Type.Union([Type.String(), Type.Null()]),
       durationMs: Type.Integer({ minimum: 0 }),
       trace: Type.Optional(Type.Unknown()),
+      recorded: Type.Optional(
+        Type.Record(
+          Type.String(),
+          Type.Array(
+            Type.Object({
+              request: Type.Object({ method: Type.String(), path: Type.String() }),
+              response: Type.Object({
+                status: Type.Integer(),
+                headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+                json: Type.Optional(Type.Unknown()),
+                text: Type.Optional(Type.String()),
+              }),
+              times: Type.Literal(1),
+            }),
+          ),
+          {
+            description:
+              'live runs only: per HTTP connection slot, what the flow exchanged with the system, as canned answers (mocks) of a test case',
+          },
+        ),
+      ),
     }),
   ),
 });

@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -54,7 +55,8 @@ export async function recordingProxy(
       for (const [name, value] of Object.entries(req.headers))
         if (value !== undefined && !HOP.has(name) && name !== 'host') headers[name] = value;
       const body = Buffer.concat(chunks);
-      const out = httpRequest(
+      const send = to.protocol === 'https:' ? httpsRequest : httpRequest;
+      const out = send(
         { protocol: to.protocol, hostname: to.hostname, port: to.port, method: req.method, path: req.url, headers },
         (answer) => {
           const parts: Buffer[] = [];

@@ -44,6 +44,9 @@ export async function recordingProxy(
   const to = new URL(target);
   const exchanges: RecordedExchange[] = [];
   const server = createServer((req, res) => {
+    // The flow gave up on the request (its timeout): nothing to forward or record, and no crash.
+    req.on('error', () => res.destroy());
+    res.on('error', () => undefined);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {

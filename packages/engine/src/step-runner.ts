@@ -514,6 +514,7 @@ async function park(
     workerId: host.workerId,
     dlqId: host.newId(),
     failed,
+    attempt: ex.attempt,
     startedAt: ex.startedAt,
     endedAt: ex.endedAt,
     reason,

@@ -142,6 +142,8 @@ export interface ParkRequest {
   readonly dlqId: number;
   /** Set when an attempt failed (retries exhausted, not retryable); null when a dead-letter node parked the run. */
   readonly failed: AttemptRecord | null;
+  /** The attempt that parked (a dead-letter node ran once more); without `failed` it is the step's count. */
+  readonly attempt?: number;
   readonly startedAt: number;
   readonly endedAt: number;
   readonly reason: string;

@@ -312,6 +312,11 @@ describe('engine on SQLite', () => {
       resumeNodeId: 'c',
       attempts: [],
     });
+    // The dead-letter node ran once: its step says so (no failed attempt is recorded for it).
+    expect((await kit.store.listSteps(runId)).find((s) => s.nodeId === 'p')).toMatchObject({
+      status: 'parked',
+      attempts: 1,
+    });
     accept = true;
     await kit.engine.replay(dl!.id, { reason: 'schema relaxed', by: 'qa' });
     expect(await ended(runId)).toBe('succeeded');

@@ -322,7 +322,7 @@ export class SqliteStore implements Store {
       if (req.failed) this.recordAttempt(req.runId, req.key, req.failed);
       this.s.finishStep.run(
         'parked',
-        req.failed?.attempt ?? step.attempts,
+        req.failed?.attempt ?? req.attempt ?? step.attempts,
         null,
         req.failed?.errorText ?? null,
         req.startedAt,

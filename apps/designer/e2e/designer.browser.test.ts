@@ -179,8 +179,8 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     const canvas = page.getByTestId('flow-canvas');
     const badge = canvas.getByTestId('badge-park');
     await badge.waitFor();
-    // What the server reports for the parked step (a dead-letter node parks without an attempt).
-    expect(await badge.textContent()).toMatch(/^⚠ parked · \d+ attempts? · \d+ ms$/);
+    // The dead-letter node ran once and parked the run.
+    expect(await badge.textContent()).toMatch(/^⚠ parked · 1 attempt · \d+ ms$/);
     expect(await badge.evaluate((el) => el.classList.contains('failed'))).toBe(true);
     expect(await canvas.locator('.react-flow__node.failed').count()).toBe(1);
     // The trace has steps for ok and park; the trigger (no step of its own) and done are off the path.
@@ -208,7 +208,15 @@ describe.skipIf(!hasChromium)('designer in Chromium against the real server', ()
     await select.waitFor();
     await page.getByRole('button', { name: `Show dead letter ${parked.id}` }).click();
     expect(await page.getByLabel('Payload').textContent()).toContain('"L-77"');
-    await page.getByLabel('Attempts').waitFor();
+    expect(await page.getByLabel('Attempts').textContent()).toBe(
+      'None failed: the flow parked the run at park on purpose.',
+    );
+    // The dead letter links to its run; Back returns to the inbox.
+    await page.getByRole('link', { name: `run ${parked.runId}`, exact: true }).click();
+    await page.getByRole('heading', { name: `Run ${parked.runId}` }).waitFor();
+    await page.goBack();
+    await page.getByRole('button', { name: `Show dead letter ${parked.id}` }).click();
+    await page.getByLabel('Payload').waitFor();
     const replay = page.getByRole('button', { name: 'Replay', exact: true });
     expect(await replay.isDisabled()).toBe(true); // nothing selected, no reason yet
     await select.check();

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, mayResolveDeadLetters, type DeadLetterDetail, type DeadLetterSummary } from './api.ts';
+import { linkProps } from './router.ts';
 import { pretty } from './run-view.ts';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -41,23 +42,29 @@ function Detail({ id }: { id: string }) {
         Dead letter {letter.id} <small>{letter.status}</small>
       </h3>
       <p>
-        {letter.code}: {letter.reason} — run {letter.runId}, {letter.flow} {letter.version}, node {letter.node}
+        {letter.code}: {letter.reason} — <a {...linkProps({ page: 'run', run: letter.runId })}>run {letter.runId}</a>,{' '}
+        {letter.flow} {letter.version}, node {letter.node}
       </p>
       <h4 id={payloadId}>Payload</h4>
       <pre aria-labelledby={payloadId} tabIndex={0}>
         {pretty(letter.payload)}
       </pre>
       <h4 id={attemptsId}>Attempts</h4>
-      <pre aria-labelledby={attemptsId} tabIndex={0}>
-        {pretty(
-          letter.attempts.map((a) => ({
-            attempt: a.attempt,
-            startedAt: new Date(a.startedAt).toISOString(),
-            durationMs: a.endedAt - a.startedAt,
-            error: a.error,
-          })),
-        )}
-      </pre>
+      {letter.attempts.length === 0 ? (
+        // A dead-letter node parks without a failed attempt: say so rather than show "[]".
+        <p aria-labelledby={attemptsId}>None failed: the flow parked the run at {letter.node} on purpose.</p>
+      ) : (
+        <pre aria-labelledby={attemptsId} tabIndex={0}>
+          {pretty(
+            letter.attempts.map((a) => ({
+              attempt: a.attempt,
+              startedAt: new Date(a.startedAt).toISOString(),
+              durationMs: a.endedAt - a.startedAt,
+              error: a.error,
+            })),
+          )}
+        </pre>
+      )}
     </section>
   );
 }

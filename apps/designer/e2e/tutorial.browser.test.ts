@@ -329,6 +329,11 @@ describe.skipIf(!hasChromium)("docs/tutorial.md's designer steps in Chromium, ag
       .getByRole('row', { name: /batch-release 1\.1\.0/ })
       .waitFor();
     await shot(page, 'tutorial-deployed');
+    // The Flows page says so too: which version runs in which plant.
+    await page.getByRole('link', { name: 'Flows', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Plants running batch-release' }).textContent())
+      .toBe('P100 1.1.0');
 
     // 7. A batch from the MES; Runs → Business key value: its run of 1.1.0, succeeded.
     const lot = await batch();

@@ -74,6 +74,7 @@ export function FlowsPage({ role }: { role: string }) {
             <tr>
               <th scope="col">Flow</th>
               <th scope="col">Versions</th>
+              <th scope="col">Runs in</th>
               <th scope="col">Draft</th>
               <th scope="col">History</th>
             </tr>
@@ -86,7 +87,7 @@ export function FlowsPage({ role }: { role: string }) {
                 <tr key={id}>
                   <th scope="row" className="flow-id">
                     {id}
-                    {d?.name ? <small> {d.name}</small> : null}
+                    {(d?.name ?? f?.name) && (d?.name ?? f?.name) !== id ? <small> {d?.name ?? f?.name}</small> : null}
                   </th>
                   <td>
                     <ul aria-label={`Versions of ${id}`} className="inline-list">
@@ -103,6 +104,19 @@ export function FlowsPage({ role }: { role: string }) {
                         </li>
                       ))}
                     </ul>
+                  </td>
+                  <td>
+                    {(f?.deployments ?? []).length === 0 ? (
+                      <small>not deployed</small>
+                    ) : (
+                      <ul aria-label={`Plants running ${id}`} className="inline-list">
+                        {f!.deployments.map((p) => (
+                          <li key={p.plant}>
+                            {p.plant} <small>{p.version}</small>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </td>
                   <td>
                     {d ? (

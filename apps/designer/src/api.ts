@@ -18,7 +18,11 @@ export interface FlowVersionInfo {
 
 export interface FlowListEntry {
   readonly id: string;
+  /** The newest version's name. */
+  readonly name: string;
   readonly versions: readonly FlowVersionInfo[];
+  /** The plants the flow runs in, with the version each runs. */
+  readonly deployments: ReadonlyArray<{ readonly plant: string; readonly version: string }>;
 }
 
 export interface DraftSummary {

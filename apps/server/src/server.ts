@@ -151,6 +151,7 @@ export async function startServer(o: ServerOptions): Promise<MillraceServer> {
         installed,
         audit,
         secretIsSet,
+        deployments,
       }),
       ...deploymentRoutes({
         deployments,

@@ -131,6 +131,12 @@ describe('deployments', () => {
     expect(deployed).toMatchObject({ status: 201, json: { running: true } });
     expect(await send('L-2')).toEqual({ version: '1.1.0', note: 'second' });
     expect(server.audit.list({ action: 'flow.deploy' })[0]).toMatchObject({ actor: 'admin', reason: 'roll out 1.1.0' });
+    // The flow list says which version runs where.
+    const listed = (await call('GET', '/api/flows')).json.flows as Array<Record<string, unknown>>;
+    expect(listed.find((f) => f.id === 'echo')).toMatchObject({
+      name: 'Echo',
+      deployments: [{ plant: 'P100', version: '1.1.0' }],
+    });
   });
 
   it('refuses an unknown plant, an unknown version and a retired one, changing nothing', async () => {

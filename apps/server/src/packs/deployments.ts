@@ -66,6 +66,19 @@ export class Deployments {
     }));
   }
 
+  /** Every deployment, by flow then plant: which version of each flow runs where. */
+  all(): Deployment[] {
+    return (
+      this.db.prepare('SELECT * FROM deployments ORDER BY flow_id, plant').all() as Array<Record<string, unknown>>
+    ).map((r) => ({
+      plant: String(r.plant),
+      flowId: String(r.flow_id),
+      version: String(r.version),
+      deployedAt: Number(r.deployed_at),
+      deployedBy: String(r.deployed_by),
+    }));
+  }
+
   /** The flows deployed to a plant, as published. */
   flowsOf(plant: string): Flow[] {
     return this.of(plant).map((d) => this.installed.flowVersion(d.flowId, d.version)!.flow);

@@ -12,6 +12,8 @@ export interface PackDeps {
   readonly audit: Audit;
   /** Whether a secret is set (the secrets store, then the environment). */
   readonly secretIsSet: (name: string) => boolean;
+  /** Which version of each flow runs in which plant, for the flow list. */
+  readonly deployments?: { all(): ReadonlyArray<{ plant: string; flowId: string; version: string }> };
   readonly now?: () => number;
 }
 
@@ -172,7 +174,22 @@ export function packRoutes(deps: PackDeps): RouteDef[] {
               status: v.status,
             },
           ]);
-        return { body: { flows: [...byFlow].map(([id, versions]) => ({ id, versions })) } };
+        const names = new Map<string, string>();
+        const deployed = new Map<string, Array<{ plant: string; version: string }>>();
+        for (const v of installed.flowVersions(query.id)) if (!names.has(v.flowId)) names.set(v.flowId, v.flow.name);
+        for (const d of deps.deployments?.all() ?? [])
+          deployed.set(d.flowId, [...(deployed.get(d.flowId) ?? []), { plant: d.plant, version: d.version }]);
+        return {
+          body: {
+            flows: [...byFlow].map(([id, versions]) => ({
+              id,
+              // The name of the newest version: what analysts call the flow.
+              name: names.get(id) ?? id,
+              versions,
+              deployments: deployed.get(id) ?? [],
+            })),
+          },
+        };
       },
     },
     {

@@ -80,6 +80,7 @@ export const FlowList = Type.Object({
   flows: Type.Array(
     Type.Object({
       id: Type.String(),
+      name: Type.String({ description: 'the name of the newest version' }),
       versions: Type.Array(
         Type.Object({
           version: Version,
@@ -90,6 +91,9 @@ export const FlowList = Type.Object({
           status: FlowStatus,
         }),
       ),
+      deployments: Type.Array(Type.Object({ plant: Type.String(), version: Version }), {
+        description: 'the plants this flow runs in, and the version each runs',
+      }),
     }),
   ),
 });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DESIGNER_DIST } from '../scripts/build-if-stale.ts';
 
@@ -47,5 +48,18 @@ describe.skipIf(!built)('the designer build', () => {
         chunks.some((c) => c.includes(mark)),
         `${what} is in no chunk`,
       ).toBe(true);
+  });
+
+  it('writes a Brotli and a gzip copy beside each script and style sheet, the same once decoded', () => {
+    const files = readdirSync(assets).filter((f) => /\.(js|css)$/.test(f));
+    let packed = 0;
+    for (const f of files) {
+      const bytes = readFileSync(join(assets, f));
+      if (bytes.length < 1024) continue;
+      packed++;
+      expect(brotliDecompressSync(readFileSync(join(assets, `${f}.br`))).equals(bytes), `${f}.br`).toBe(true);
+      expect(gunzipSync(readFileSync(join(assets, `${f}.gz`))).equals(bytes), `${f}.gz`).toBe(true);
+    }
+    expect(packed).toBeGreaterThan(10);
   });
 });

@@ -25,7 +25,7 @@ export function designerIsStale(): boolean {
   const index = join(DESIGNER_DIST, 'index.html');
   if (!existsSync(index)) return true;
   const sources = [
-    ...['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DESIGNER, p)),
+    ...['src', 'index.html', 'vite.config.ts', 'package.json', 'scripts/precompress.ts'].map((p) => join(DESIGNER, p)),
     ...['flow-model', 'canonical', 'schema'].map((p) => join(ROOT, 'packages', p, 'src')),
   ];
   return statSync(index).mtimeMs < Math.max(...sources.map(newestMtime));

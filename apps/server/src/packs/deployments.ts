@@ -45,6 +45,17 @@ export interface Deployment {
   readonly deployedBy: string;
 }
 
+function deploymentOf(row: unknown): Deployment {
+  const r = row as Record<string, unknown>;
+  return {
+    plant: String(r.plant),
+    flowId: String(r.flow_id),
+    version: String(r.version),
+    deployedAt: Number(r.deployed_at),
+    deployedBy: String(r.deployed_by),
+  };
+}
+
 export class Deployments {
   constructor(
     private readonly db: ServerDb,
@@ -53,30 +64,12 @@ export class Deployments {
   ) {}
 
   of(plant: string): Deployment[] {
-    return (
-      this.db.prepare('SELECT * FROM deployments WHERE plant = ? ORDER BY flow_id').all(plant) as Array<
-        Record<string, unknown>
-      >
-    ).map((r) => ({
-      plant: String(r.plant),
-      flowId: String(r.flow_id),
-      version: String(r.version),
-      deployedAt: Number(r.deployed_at),
-      deployedBy: String(r.deployed_by),
-    }));
+    return this.db.prepare('SELECT * FROM deployments WHERE plant = ? ORDER BY flow_id').all(plant).map(deploymentOf);
   }
 
   /** Every deployment, by flow then plant: which version of each flow runs where. */
   all(): Deployment[] {
-    return (
-      this.db.prepare('SELECT * FROM deployments ORDER BY flow_id, plant').all() as Array<Record<string, unknown>>
-    ).map((r) => ({
-      plant: String(r.plant),
-      flowId: String(r.flow_id),
-      version: String(r.version),
-      deployedAt: Number(r.deployed_at),
-      deployedBy: String(r.deployed_by),
-    }));
+    return this.db.prepare('SELECT * FROM deployments ORDER BY flow_id, plant').all().map(deploymentOf);
   }
 
   /** The flows deployed to a plant, as published. */

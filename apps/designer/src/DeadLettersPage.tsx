@@ -192,7 +192,7 @@ export function DeadLettersPage({ role }: { role: string }) {
               <th scope="col">Flow</th>
               <th scope="col">Node</th>
               <th scope="col">Age</th>
-              <th scope="col">Attempts</th>
+              <th scope="col">Failed attempts</th>
             </tr>
           </thead>
           <tbody>

@@ -1,5 +1,6 @@
 // Draft autosave: a PUT of the draft (the flow and its test cases) ~800 ms after the last change,
-// guarded by the revision it started from. A 409 (someone else saved) stops saving and says so: never a silent overwrite.
+// guarded by the revision it started from. A 409 (someone else saved) stops saving and says so:
+// never a silent overwrite.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Flow } from '@millrace/flow-model';
 import { ApiError } from '../api.ts';

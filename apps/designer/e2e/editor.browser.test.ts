@@ -400,18 +400,22 @@ describe.skipIf(!hasChromium)('flow editor in Chromium against the real server',
       await expect
         .poll(async () => {
           const d = (await (await world.asAdmin('GET', '/api/flows/live-keep/draft')).json()) as {
-            tests: { cases: Array<{ name: string; mocks?: unknown }> } | null;
+            tests: { profile?: string; cases: Array<{ name: string; mocks?: unknown }> } | null;
           };
-          return d.tests?.cases.find((c) => c.name === 'a lot is stored')?.mocks;
+          // The answers carry P950's paths: the draft's cases run with its profile from now on.
+          return { profile: d.tests?.profile, mocks: d.tests?.cases.find((c) => c.name === 'a lot is stored')?.mocks };
         })
         .toEqual({
-          sink: [
-            {
-              request: { method: 'POST', path: '/things' },
-              response: { status: 201, json: { stored: 'S-1' } },
-              times: 1,
-            },
-          ],
+          profile: '../profiles/P950.json',
+          mocks: {
+            sink: [
+              {
+                request: { method: 'POST', path: '/things' },
+                response: { status: 201, json: { stored: 'S-1' } },
+                times: 1,
+              },
+            ],
+          },
         });
 
       // The kept case runs on its canned answers: the system is not asked again.

@@ -76,7 +76,8 @@ export function TestRunPanel({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   // `sample`: the sample case the answer ran, which can be kept as a test case.
-  const [answer, setAnswer] = useState<{ result: TestRunAnswer; seq: number; sample?: JsonCase }>();
+  // `plant`: the plant whose profile the run used ('' for none).
+  const [answer, setAnswer] = useState<{ result: TestRunAnswer; seq: number; plant: string; sample?: JsonCase }>();
   const [keepName, setKeepName] = useState('');
   // What the last change to the test cases did, or why it was refused.
   const [casesNote, setCasesNote] = useState<{ ok: boolean; text: string }>();
@@ -137,7 +138,7 @@ export function TestRunPanel({
       const failed = result.cases.findIndex((c) => !c.ok);
       setChosen(failed >= 0 ? failed : 0);
       const sample = source === 'sample' && list !== undefined ? list[0] : undefined;
-      setAnswer((a) => ({ result, seq: (a?.seq ?? 0) + 1, ...(sample ? { sample } : {}) }));
+      setAnswer((a) => ({ result, seq: (a?.seq ?? 0) + 1, plant: chosenPlant, ...(sample ? { sample } : {}) }));
       setCasesNote(undefined);
       const c = result.cases[failed >= 0 ? failed : 0];
       const steps = c?.trace?.steps ?? [];
@@ -166,7 +167,7 @@ export function TestRunPanel({
     const c = answer?.sample && answer.result.cases[0];
     if (!answer?.sample || !c || !onTestsChange) return;
     const kept = keptCase(answer.sample, c, flow, keepName);
-    const next = typeof kept === 'string' ? kept : withCase(tests, flowId, kept);
+    const next = typeof kept === 'string' ? kept : withCase(tests, flowId, kept, answer.plant);
     if (typeof next === 'string' || typeof kept === 'string') {
       setCasesNote({ ok: false, text: typeof kept === 'string' ? kept : String(next) });
       return;

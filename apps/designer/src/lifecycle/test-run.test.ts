@@ -183,16 +183,30 @@ describe('test runs', () => {
 
     it("adds the case to the draft's tests, keeping their profile, and refuses a name taken", () => {
       const c = { name: 'new', event: 1, expect: {} };
-      expect(withCase(null, 'f', c)).toEqual({ schemaVersion: 1, flow: 'f', cases: [c] });
+      expect(withCase(null, 'f', c, '')).toEqual({ schemaVersion: 1, flow: 'f', cases: [c] });
       const tests = {
         schemaVersion: 1,
         flow: 'f',
         profile: '../profiles/P100.json',
         cases: [{ name: 'old', expect: {} }],
       };
-      expect(withCase(tests, 'f', c)).toEqual({ ...tests, cases: [...tests.cases, c] });
-      expect(withCase(tests, 'f', { ...c, name: 'old' })).toBe('a test case named “old” exists already');
+      expect(withCase(tests, 'f', c, 'P100')).toEqual({ ...tests, cases: [...tests.cases, c] });
+      expect(withCase(tests, 'f', { ...c, name: 'old' }, 'P100')).toBe('a test case named “old” exists already');
       expect(withoutCase(tests, 'old')).toEqual({ ...tests, cases: [] });
+    });
+
+    it("names the run's plant profile for the draft's tests, and refuses a run with another plant", () => {
+      const c = { name: 'new', event: 1, expect: {} };
+      // Canned answers recorded against P100 carry its paths: the cases must run with its profile.
+      expect(withCase(null, 'f', c, 'P100')).toEqual({
+        schemaVersion: 1,
+        flow: 'f',
+        profile: '../profiles/P100.json',
+        cases: [c],
+      });
+      const tests = { schemaVersion: 1, flow: 'f', profile: '../profiles/P100.json', cases: [] };
+      expect(withCase(tests, 'f', c, 'P200')).toMatch(/run with plant P100's profile/);
+      expect(withCase(tests, 'f', c, '')).toMatch(/run with plant P100's profile/);
     });
   });
 });

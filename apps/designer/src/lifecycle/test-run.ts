@@ -130,14 +130,26 @@ export function keptCase(
 }
 
 /**
- * The draft's tests with one more case: a tests document for this flow (its other fields, such
- * as the profile, kept). A string says why not: case names are unique in a tests document.
+ * The draft's tests with one more case: a tests document for this flow (its other fields kept).
+ * `plant` is the plant whose profile the run used ('' for none): the case's canned answers carry
+ * that profile's paths, so the document must name the same profile (it then does, when it named
+ * none). A string says why not: case names are unique, and one document has one profile.
  */
-export function withCase(tests: unknown, flowId: string, c: JsonCase): Record<string, unknown> | string {
+export function withCase(tests: unknown, flowId: string, c: JsonCase, plant: string): Record<string, unknown> | string {
   const cases = casesOf(tests);
   if (cases.some((x) => x.name === c.name)) return `a test case named “${c.name}” exists already`;
   const doc = typeof tests === 'object' && tests !== null && !Array.isArray(tests) ? tests : {};
-  return { schemaVersion: 1, flow: flowId, ...doc, cases: [...cases, c] };
+  const profile = (doc as { profile?: unknown }).profile;
+  const named = typeof profile === 'string' ? /([^/]+)\.json$/.exec(profile)?.[1] : undefined;
+  if (named !== undefined && named !== plant)
+    return `the draft's test cases run with plant ${named}'s profile: run the test with ${named} to keep it`;
+  return {
+    schemaVersion: 1,
+    flow: flowId,
+    ...(named === undefined && plant ? { profile: `../profiles/${plant}.json` } : {}),
+    ...doc,
+    cases: [...cases, c],
+  };
 }
 
 /** The draft's tests without the named case. */

@@ -1,10 +1,23 @@
 import { useMemo, useState } from 'react';
+import { saveDraft } from '../editor/api-editor.ts';
 import { FlowCanvas, type CanvasFocus, type CanvasOverlay } from '../FlowCanvas.tsx';
 import type { Draft } from './api-lifecycle.ts';
 import { TestRunPanel } from './TestRunPanel.tsx';
 
-/** A test run of the saved draft beside its canvas: the run's path as badges, a node's data. */
-export function DraftTestRun({ flowId, draft }: { flowId: string; draft: Draft }) {
+/**
+ * A test run of the saved draft beside its canvas: the run's path as badges, a node's data. A
+ * sample run kept as a test case (or a case removed) saves the draft at once, guarded by its
+ * revision; `onSaved` hands the saved draft back to the page.
+ */
+export function DraftTestRun({
+  flowId,
+  draft,
+  onSaved,
+}: {
+  flowId: string;
+  draft: Draft;
+  onSaved(draft: Draft): void;
+}) {
   const [overlay, setOverlay] = useState<CanvasOverlay>();
   const [node, setNode] = useState<string>();
   // A wide flow drawn whole is too small to read: show the run's path.
@@ -31,6 +44,11 @@ export function DraftTestRun({ flowId, draft }: { flowId: string; draft: Draft }
           tests={draft.tests}
           {...(node ? { selectedNode: node } : {})}
           onOverlay={setOverlay}
+          onTestsChange={async (tests) => {
+            // Someone who saved the draft meanwhile wins: a 409 is shown, nothing is overwritten.
+            const saved = await saveDraft(flowId, { flow: draft.flow, tests, revision: draft.revision });
+            onSaved({ ...draft, tests, revision: saved.revision, updatedAt: new Date().toISOString() });
+          }}
         />
       </div>
     </div>

@@ -127,7 +127,7 @@ export function HistoryPage({ flowId }: { flowId: string }) {
             <section aria-labelledby="test-title">
               <h3 id="test-title">Test run of the draft</h3>
               {testing ? (
-                <DraftTestRun flowId={flowId} draft={draft} />
+                <DraftTestRun flowId={flowId} draft={draft} onSaved={setDraft} />
               ) : (
                 <button type="button" onClick={() => setTesting(true)}>
                   Test the draft…

@@ -57,7 +57,8 @@ export function TestRunPanel({
   tests: unknown;
   selectedNode?: string;
   onOverlay(overlay?: CanvasOverlay): void;
-  onTestsChange?(tests: unknown): void;
+  /** Saves the draft's changed tests; a rejection is shown and the change is not reported as made. */
+  onTestsChange?(tests: unknown): void | Promise<void>;
 }) {
   const id = useId();
   const cases = useMemo(() => casesOf(tests), [tests]);
@@ -172,23 +173,32 @@ export function TestRunPanel({
       setCasesNote({ ok: false, text: typeof kept === 'string' ? kept : String(next) });
       return;
     }
-    onTestsChange(next);
-    setKeepName('');
-    setCasesNote({
-      ok: true,
-      text: `Kept “${kept.name}” as a test case: it is saved with the draft and must pass before each publish.`,
-    });
+    void Promise.resolve(onTestsChange(next)).then(
+      () => {
+        setKeepName('');
+        setCasesNote({
+          ok: true,
+          text: `Kept “${kept.name}” as a test case: it is saved with the draft and must pass before each publish.`,
+        });
+      },
+      (e: unknown) => setCasesNote({ ok: false, text: `The test case was not saved: ${message(e)}` }),
+    );
   };
 
   const remove = () => {
     if (!onTestsChange) return;
-    const next = withoutCase(tests, caseName);
+    const name = caseName;
+    const next = withoutCase(tests, name);
     const left = casesOf(next);
-    onTestsChange(next);
     setRemoving(false);
-    setCasesNote({ ok: true, text: `Removed the test case “${caseName}”.` });
-    setCaseName(left[0]?.name ?? '');
-    if (left.length === 0) setSource('sample');
+    void Promise.resolve(onTestsChange(next)).then(
+      () => {
+        setCasesNote({ ok: true, text: `Removed the test case “${name}”.` });
+        setCaseName(left[0]?.name ?? '');
+        if (left.length === 0) setSource('sample');
+      },
+      (e: unknown) => setCasesNote({ ok: false, text: `The test case was not removed: ${message(e)}` }),
+    );
   };
 
   const result = answer?.result;

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { saveDraft } from '../editor/api-editor.ts';
 import { FlowCanvas, type CanvasFocus, type CanvasOverlay } from '../FlowCanvas.tsx';
-import type { Draft } from './api-lifecycle.ts';
+import { lifecycleApi, type Draft } from './api-lifecycle.ts';
 import { TestRunPanel } from './TestRunPanel.tsx';
 
 /**
@@ -46,8 +46,10 @@ export function DraftTestRun({
           onOverlay={setOverlay}
           onTestsChange={async (tests) => {
             // Someone who saved the draft meanwhile wins: a 409 is shown, nothing is overwritten.
-            const saved = await saveDraft(flowId, { flow: draft.flow, tests, revision: draft.revision });
-            onSaved({ ...draft, tests, revision: saved.revision, updatedAt: new Date().toISOString() });
+            await saveDraft(flowId, { flow: draft.flow, tests, revision: draft.revision });
+            // The draft as the server now has it (revision, who saved it and when).
+            const fresh = await lifecycleApi.draft(flowId);
+            if (fresh) onSaved(fresh);
           }}
         />
       </div>
